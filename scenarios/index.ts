@@ -1,0 +1,12 @@
+/**
+ * The built-in scenario library, in the order `npm run sim` runs it.
+ */
+import type { AnyScenario } from '../sim/index.ts';
+import canaryLease from './canary/lease.ts';
+
+export const SCENARIOS: readonly AnyScenario[] = [canaryLease];
+
+/** The scenario with this id, or `undefined`. */
+export function findScenario(id: string): AnyScenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}

@@ -1,0 +1,242 @@
+/**
+ * A simulated node: one address, one root xstate actor, its own clock, a
+ * durable store that survives crashes, and the process faults that act on it.
+ *
+ * - crash: the actor is abandoned without running any more of its code (no
+ *   exit actions: a crashed process gets no say), every timer and message in
+ *   flight to it becomes stale, its volatile state is gone;
+ * - restart: a fresh actor starts from the durable store;
+ * - pause: the node is frozen; timers and messages that come due wait and run
+ *   in their original order the moment it wakes, against a view of the world
+ *   that is now stale.
+ *
+ * Staleness is tracked by an incarnation number captured when work is
+ * scheduled for the node and compared when it comes due.
+ */
+import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import type { QueueEntry } from './event-queue.ts';
+import type { Json, NodeId } from './faults.ts';
+import type { Kernel } from './kernel.ts';
+import type { IncomingRequest, Message, Reply } from './messages.ts';
+import { NodeClock } from './node-clock.ts';
+import type { Rng } from './rng.ts';
+
+/** Whether a node runs, is down after a crash, or is frozen. */
+export type NodeStatus = 'up' | 'down' | 'paused';
+
+/** A store that survives crashes: what the process had written to disk. */
+export class DurableStore {
+  private readonly values = new Map<string, Json>();
+
+  get<T extends Json = Json>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+
+  set(key: string, value: Json): void {
+    this.values.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.values.delete(key);
+  }
+}
+
+/**
+ * Everything a model may touch outside itself. A model reaches the world only
+ * through this: its clock, the network, its disk, its random stream.
+ */
+export interface NodeIO {
+  /** The node's own address. */
+  readonly node: NodeId;
+  /** The node's wall clock in ms (carries its skew and drift). */
+  nowMs(): number;
+  /** Sends a one-way message; it may be delayed, lost or duplicated. */
+  send(to: NodeId, message: Message): void;
+  /**
+   * Sends a request. Exactly one of `<type>.response` or `<type>.timeout`
+   * comes back to this node's actor, unless the node crashes first.
+   * @returns the request id, also found on the answer's `requestId`
+   */
+  request(to: NodeId, message: Message, options: { readonly timeoutMs: number }): string;
+  /** Answers a request this node received. */
+  reply(request: IncomingRequest, reply: Reply): void;
+  /** What survives a crash. Write here what the real process would persist. */
+  readonly durable: DurableStore;
+  /** The node's own random stream (backoff jitter, choices). */
+  readonly rng: Rng;
+  /** Adds a line to the trace, for the narrative of a report. */
+  note(detail: string): void;
+}
+
+/** How the node reaches the network; implemented by the network. */
+export interface Transport {
+  send(from: SimNode, to: NodeId, message: Message): void;
+  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number): string;
+  reply(from: SimNode, request: IncomingRequest, reply: Reply): void;
+}
+
+/** What the node tells the rest of the kernel. */
+export interface NodeObserver {
+  /** The node's actor threw: a model crash. */
+  modelError(node: SimNode, error: unknown): void;
+  /** The actor of `machineId` moved from state `from` to state `to` (`from` is empty at start). */
+  stateChanged(node: SimNode, machineId: string, from: string, to: string): void;
+}
+
+/** What a node runs: a machine and the input its actor starts with. */
+export interface NodeProgram<M extends AnyStateMachine = AnyStateMachine> {
+  readonly machine: M;
+  /** Builds the actor's input; called at first start and at every restart. */
+  readonly input: (io: NodeIO) => unknown;
+}
+
+/** A request this node sent and is still waiting on. */
+interface PendingRequest {
+  readonly timeout: QueueEntry;
+}
+
+export class SimNode {
+  status: NodeStatus = 'down';
+  /** Bumped at every crash and start; work scheduled under an older one is stale. */
+  incarnation = 0;
+  readonly clock = new NodeClock();
+  readonly durable = new DurableStore();
+  readonly pending = new Map<string, PendingRequest>();
+  /** Request ids stay unique across restarts. */
+  requestCounter = 0;
+  private actor: AnyActorRef | undefined;
+  private deferred: QueueEntry[] = [];
+  private stateKey = '';
+  readonly io: NodeIO;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly id: NodeId,
+    private readonly program: NodeProgram,
+    transport: Transport,
+    private readonly observer: NodeObserver,
+    rng: Rng,
+  ) {
+    this.io = {
+      node: id,
+      nowMs: () => this.localNowMs(),
+      send: (to, message) => transport.send(this, to, message),
+      request: (to, message, options) => transport.request(this, to, message, options.timeoutMs),
+      reply: (request, reply) => transport.reply(this, request, reply),
+      durable: this.durable,
+      rng,
+      note: (detail) => kernel.record(id, 'note', '', detail),
+    };
+  }
+
+  /** The node's wall-clock reading now. */
+  localNowMs(): number {
+    return this.clock.localNowMs(this.kernel.nowMs);
+  }
+
+  /** The running actor's snapshot, or `undefined` while the node is down. */
+  snapshot(): unknown {
+    return this.status === 'down' ? undefined : this.actor?.getSnapshot();
+  }
+
+  /** Starts a fresh actor from the durable store. */
+  start(): void {
+    this.incarnation++;
+    this.status = 'up';
+    this.stateKey = '';
+    this.kernel.record(this.id, 'start', '', `incarnation ${this.incarnation}`);
+    const node = this;
+    const actor = createActor(this.program.machine, {
+      input: this.program.input(this.io),
+      clock: {
+        setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), fn),
+        clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
+      },
+    });
+    this.actor = actor;
+    const incarnation = this.incarnation;
+    const machineId = this.program.machine.id;
+    actor.subscribe({
+      next: (snapshot: { value: unknown }) => {
+        if (incarnation !== node.incarnation) return;
+        const value = snapshot.value;
+        const key = typeof value === 'string' ? value : stateKey(value);
+        if (key === node.stateKey) return;
+        const from = node.stateKey;
+        node.stateKey = key;
+        node.kernel.record(node.id, 'state', '', from === '' ? key : `${from} -> ${key}`);
+        node.observer.stateChanged(node, machineId, from, key);
+      },
+      error: (error: unknown) => node.observer.modelError(node, error),
+    });
+    actor.start();
+  }
+
+  /** Stops the node at once; nothing of its actor runs again. */
+  crash(): void {
+    if (this.status === 'down') return;
+    this.status = 'down';
+    this.incarnation++;
+    this.actor = undefined;
+    this.deferred = [];
+    for (const request of this.pending.values()) this.kernel.cancel(request.timeout);
+    this.pending.clear();
+    this.kernel.record(this.id, 'crash', '', 'volatile state lost');
+  }
+
+  /** Freezes the node; {@link resume} wakes it. */
+  pause(): void {
+    if (this.status !== 'up') return;
+    this.status = 'paused';
+    this.kernel.record(this.id, 'pause', '', 'frozen');
+  }
+
+  /** Wakes a paused node; what came due meanwhile runs now, in order. */
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.status = 'up';
+    const due = this.deferred;
+    this.deferred = [];
+    this.kernel.record(this.id, 'resume', '', `${due.length} deferred events`);
+    for (const entry of due) this.kernel.queue.requeue(entry, this.kernel.nowMs);
+  }
+
+  /**
+   * Schedules node work after `trueDelayMs`. It runs only if the node is in
+   * the same incarnation then; if the node is paused it waits for the wake.
+   * `onStale` runs instead when the node crashed or restarted meanwhile.
+   */
+  schedule(trueDelayMs: number, work: () => void, onStale?: () => void): QueueEntry {
+    const incarnation = this.incarnation;
+    const entry: QueueEntry = this.kernel.after(trueDelayMs, () => {
+      if (incarnation !== this.incarnation || this.status === 'down') {
+        onStale?.();
+      } else if (this.status === 'paused') {
+        this.deferred.push(entry);
+      } else {
+        work();
+      }
+    });
+    return entry;
+  }
+
+  /** Hands an event to the actor now (callers have checked the node is up). */
+  deliver(event: { readonly type: string; readonly [field: string]: unknown }): void {
+    this.actor?.send(event);
+  }
+}
+
+/**
+ * A state value as dotted paths: `holding.waiting`; parallel regions are
+ * joined with `|` in definition order (`{ a: 'x', b: 'y' }` is `a.x|b.y`).
+ */
+export function stateKey(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return String(value);
+  const parts: string[] = [];
+  for (const [region, sub] of Object.entries(value as Record<string, unknown>)) {
+    const inner = stateKey(sub);
+    parts.push(inner === '' || (typeof sub === 'object' && sub !== null && Object.keys(sub).length === 0) ? region : `${region}.${inner}`);
+  }
+  return parts.join('|');
+}

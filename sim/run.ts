@@ -1,0 +1,213 @@
+/**
+ * One run: a scenario's variant, a seed and a fault plan, start to finish.
+ *
+ * The loop pops the next event, advances true virtual time to it, runs it,
+ * and checks the invariants. It stops at the first violation, at the end of
+ * the run (the scenario's duration, or the last liveness deadline if later),
+ * or when a budget runs out. The whole run, `build` included, happens under
+ * the determinism guard.
+ */
+import { InvariantChecker } from './checker.ts';
+import { lastHealMs, type FaultPlan } from './faults.ts';
+import { currentGuardViolation, NondeterminismError, withDeterminismGuard } from './guard.ts';
+import { Injector } from './injector.ts';
+import type { Outcome } from './outcome.ts';
+import type { AnyScenario } from './scenario.ts';
+import type { TraceMode, TraceRecord } from './trace.ts';
+import { errorMessage, World } from './world.ts';
+
+/** The version of the kernel's semantics; bump it when traces of the same plan change. */
+export const KERNEL_VERSION = 1;
+
+/** Limits and trace settings of a run. */
+export interface RunOptions {
+  /** `full` keeps every record (reports); `hash` keeps a tail (campaigns). Default `hash`. */
+  readonly traceMode?: TraceMode;
+  /** Stop as `budget-exceeded` after this many events. Default 5,000,000. */
+  readonly maxEvents?: number;
+  /**
+   * Stop as a livelock after this many events at one virtual instant.
+   * Default 100,000: far above any real burst (a fleet of 1000 nodes all
+   * acting at once), far below what would hang a laptop.
+   */
+  readonly maxEventsPerInstant?: number;
+  /** Keep the hash after every trace record, to locate a divergence. */
+  readonly checkpoints?: boolean;
+}
+
+/** What a run produced. */
+export interface RunResult {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly seed: number;
+  readonly outcome: Outcome;
+  /** Rolling hash of the whole trace: equal for equal seed, plan and code. */
+  readonly traceHash: string;
+  /** Kernel events run. */
+  readonly events: number;
+  /** True virtual time at which the run ended. */
+  readonly simulatedMs: number;
+  /** Trace records appended (kept or not). */
+  readonly traceLength: number;
+  /** Faults of the plan that changed something, by kind. */
+  readonly faultsFired: Readonly<Record<string, number>>;
+  /** Per plan fault, in plan order: did it fire? */
+  readonly firedFaults: readonly boolean[];
+  /** Machine states and transitions reached, sorted. */
+  readonly coverage: { readonly states: readonly string[]; readonly transitions: readonly string[] };
+  /** `sometimes` goals reached in this run. */
+  readonly sometimesReached: readonly string[];
+  /** The trace: every record in `full` mode, the last ones in `hash` mode. */
+  readonly trace: readonly TraceRecord[];
+  /** Hash after each record, when `checkpoints` was set. */
+  readonly checkpoints?: readonly string[];
+}
+
+const DEFAULT_MAX_EVENTS = 5_000_000;
+const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
+
+/**
+ * Runs `scenario`'s `variant` from `seed` under `plan`.
+ * @throws Error when the variant does not exist (callers validate input first)
+ */
+export function run(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan, options: RunOptions = {}): RunResult {
+  const flags = scenario.variants[variant];
+  if (flags === undefined) throw new Error(`scenario ${scenario.id} has no variant '${variant}'`);
+  const clockForGuard = { nowMs: 0 };
+  const { result } = withDeterminismGuard(
+    () => clockForGuard.nowMs,
+    () => runGuarded(scenario, variant, flags, seed, plan, options, clockForGuard),
+  );
+  return result;
+}
+
+function runGuarded(
+  scenario: AnyScenario,
+  variant: string,
+  flags: AnyScenario['variants']['buggy'],
+  seed: number,
+  plan: FaultPlan,
+  options: RunOptions,
+  clockForGuard: { nowMs: number },
+): RunResult {
+  const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const maxPerInstant = options.maxEventsPerInstant ?? DEFAULT_MAX_EVENTS_PER_INSTANT;
+  let world: World | undefined;
+  let outcome: Outcome | undefined;
+  let events = 0;
+  let endMs = scenario.durationMs;
+  let injector: Injector | undefined;
+  let checker: InvariantChecker | undefined;
+  try {
+    world = new World(scenario, flags, seed, options.traceMode ?? 'hash', options.checkpoints ?? false);
+    const kernel = world.kernel;
+    const view = {
+      get nowMs() {
+        return kernel.nowMs;
+      },
+      lastHealMs: lastHealMs(plan),
+    };
+    const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view);
+    checker = activeChecker;
+    injector = new Injector(world, scenario, plan);
+    injector.schedule();
+    let deadlinesLeft = 0;
+    for (const { deadlineMs, name } of activeChecker.deadlines()) {
+      endMs = Math.max(endMs, deadlineMs);
+      deadlinesLeft++;
+      kernel.at(deadlineMs, () => {
+        deadlinesLeft--;
+        const quiet = kernel.queue.size === deadlinesLeft;
+        outcome ??= activeChecker.atDeadline(name, quiet);
+      });
+    }
+
+    let sameInstant = 0;
+    for (;;) {
+      const entry = kernel.queue.pop();
+      if (entry === undefined || entry.timeMs > endMs) break;
+      if (entry.timeMs === kernel.nowMs) {
+        if (++sameInstant > maxPerInstant) {
+          outcome = {
+            kind: 'budget-exceeded',
+            reason: 'livelock',
+            atMs: kernel.nowMs,
+            detail: `more than ${maxPerInstant} events at one virtual instant: virtual time stopped moving`,
+          };
+          break;
+        }
+      } else {
+        sameInstant = 0;
+        kernel.nowMs = entry.timeMs;
+        clockForGuard.nowMs = entry.timeMs;
+      }
+      entry.run();
+      events++;
+      outcome ??= stepOutcome(world, activeChecker);
+      if (outcome !== undefined) break;
+      if (events >= maxEvents) {
+        outcome = { kind: 'budget-exceeded', reason: 'events', atMs: kernel.nowMs, detail: `the run reached its budget of ${maxEvents} events` };
+        break;
+      }
+    }
+    if (outcome === undefined) kernel.nowMs = Math.max(kernel.nowMs, endMs);
+  } catch (error) {
+    outcome = thrownOutcome(error, world);
+  }
+  if (outcome !== undefined && outcome.kind !== 'pass' && world !== undefined) {
+    world.kernel.record('sim', 'violation', '', outcome.kind);
+  }
+  return summarize(scenario.id, variant, seed, outcome ?? { kind: 'pass' }, world, injector, checker, events);
+}
+
+/** After a step: the first thing wrong, in order of how basic it is. */
+function stepOutcome(world: World, checker: InvariantChecker): Outcome | undefined {
+  // The guard remembers a forbidden call even if the model caught the error.
+  const forbidden = currentGuardViolation();
+  if (forbidden !== undefined) return { kind: 'nondeterminism', atMs: world.kernel.nowMs, ...forbidden };
+  const err = world.modelError;
+  if (err !== undefined) return { kind: 'model-crash', node: err.node, atMs: err.atMs, message: err.message };
+  return checker.afterStep();
+}
+
+/** An exception that escaped the loop: from a model outside xstate, or a scenario. */
+function thrownOutcome(error: unknown, world: World | undefined): Outcome {
+  const atMs = world?.kernel.nowMs ?? 0;
+  const forbidden = currentGuardViolation();
+  if (forbidden !== undefined) return { kind: 'nondeterminism', atMs, ...forbidden };
+  if (error instanceof NondeterminismError) return { kind: 'nondeterminism', atMs, api: error.api, callSite: error.callSite };
+  return { kind: 'model-crash', node: 'sim', atMs, message: errorMessage(error) };
+}
+
+function summarize(
+  scenarioId: string,
+  variant: string,
+  seed: number,
+  outcome: Outcome,
+  world: World | undefined,
+  injector: Injector | undefined,
+  checker: InvariantChecker | undefined,
+  events: number,
+): RunResult {
+  const trace = world?.kernel.trace;
+  const checkpoints = trace?.hashCheckpoints();
+  return {
+    scenario: scenarioId,
+    variant,
+    seed,
+    outcome,
+    traceHash: trace?.hash ?? '',
+    events,
+    simulatedMs: world?.kernel.nowMs ?? 0,
+    traceLength: trace?.length ?? 0,
+    faultsFired: injector?.firedByKind() ?? {},
+    firedFaults: injector?.fired ?? [],
+    coverage: {
+      states: [...(world?.coverage.states ?? [])].sort(),
+      transitions: [...(world?.coverage.transitions ?? [])].sort(),
+    },
+    sometimesReached: [...(checker?.reached ?? [])].sort(),
+    trace: trace?.records() ?? [],
+    ...(checkpoints === undefined ? {} : { checkpoints }),
+  };
+}

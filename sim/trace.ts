@@ -1,0 +1,144 @@
+/**
+ * The trace: typed records of what happened in a run, with a rolling hash.
+ *
+ * Two runs of the same seed, plan and code produce the same records in the
+ * same order, so the same hash. Campaign runs keep only the hash and a short
+ * tail (cheap); a finding is re-run with the full trace for its report.
+ *
+ * The hash is two 32-bit FNV-1a lanes with different offsets folded over each
+ * record's fields: not cryptographic, but 64 bits make an accidental collision
+ * between two diverging runs vanishingly unlikely, and it costs a few
+ * multiplications per character.
+ */
+
+/** What a trace record describes. */
+export type TraceKind =
+  /** A node started (or restarted) its actor. */
+  | 'start'
+  /** A message left a node. `peer` is the destination. */
+  | 'send'
+  /** A message reached a node's actor. `peer` is the sender. */
+  | 'deliver'
+  /** A message was lost (partition, lossy link, target down). */
+  | 'drop'
+  /** A request's deadline passed without a response. */
+  | 'timeout'
+  /** An actor moved to a new state. */
+  | 'state'
+  /** A fault began; `detail` describes it. */
+  | 'fault'
+  /** A fault's window ended. */
+  | 'heal'
+  /** A node crashed: its actor stopped, its volatile state was lost. */
+  | 'crash'
+  /** A node was frozen (or woke up). */
+  | 'pause'
+  | 'resume'
+  /** A free-form note from a model or scenario (`io.note`). */
+  | 'note'
+  /** An invariant broke. */
+  | 'violation';
+
+/** One thing that happened, at one virtual instant, on one node. */
+export interface TraceRecord {
+  /** Position in the trace, from 0. */
+  readonly index: number;
+  /** True virtual time, in ms. */
+  readonly atMs: number;
+  /** Node the record is about (`sim` for the kernel itself). */
+  readonly node: string;
+  readonly kind: TraceKind;
+  /** For messages: the other end (destination of a send, sender of a delivery). */
+  readonly peer: string;
+  /** Human-readable description; deterministic by construction. */
+  readonly detail: string;
+}
+
+/** How much of the trace a run keeps. */
+export type TraceMode =
+  /** Every record: for reports and replays. */
+  | 'full'
+  /** Only the hash and the last {@link Trace.tailSize} records: for campaigns. */
+  | 'hash';
+
+const FNV_PRIME = 0x01000193;
+const LANE_A_OFFSET = 0x811c9dc5; // FNV-1a 32-bit offset basis
+const LANE_B_OFFSET = 0x050c5d1f; // a second, arbitrary odd basis for the other lane
+
+export class Trace {
+  private a = LANE_A_OFFSET;
+  private b = LANE_B_OFFSET;
+  private count = 0;
+  private readonly kept: TraceRecord[] = [];
+  /** Rolling hash after each record, kept only when `checkpoints` is on. */
+  private readonly checkpoints: string[] | undefined;
+
+  /**
+   * @param mode what to keep
+   * @param tailSize how many of the latest records `hash` mode keeps
+   * @param keepCheckpoints keep the hash after every record, so two traces can
+   *   be compared to find their first difference without keeping records
+   */
+  constructor(
+    readonly mode: TraceMode,
+    readonly tailSize = 64,
+    keepCheckpoints = false,
+  ) {
+    this.checkpoints = keepCheckpoints ? [] : undefined;
+  }
+
+  /** Appends a record and folds it into the hash. */
+  record(atMs: number, node: string, kind: TraceKind, peer: string, detail: string): void {
+    let a = this.a;
+    let b = this.b;
+    const fold = (text: string): void => {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, FNV_PRIME);
+        b = Math.imul(b ^ c, FNV_PRIME);
+      }
+      // A separator keeps ("ab","c") and ("a","bc") apart.
+      a = Math.imul(a ^ 0x1f, FNV_PRIME);
+      b = Math.imul(b ^ 0x1e, FNV_PRIME);
+    };
+    fold(String(atMs));
+    fold(node);
+    fold(kind);
+    fold(peer);
+    fold(detail);
+    this.a = a;
+    this.b = b;
+    const rec: TraceRecord = { index: this.count++, atMs, node, kind, peer, detail };
+    this.checkpoints?.push(this.hash);
+    if (this.mode === 'full') {
+      this.kept.push(rec);
+    } else {
+      this.kept.push(rec);
+      if (this.kept.length > this.tailSize * 2) this.kept.splice(0, this.kept.length - this.tailSize);
+    }
+  }
+
+  /** The rolling hash of every record so far, as 16 hex digits. */
+  get hash(): string {
+    return hex32(this.a) + hex32(this.b);
+  }
+
+  /** How many records were appended (kept or not). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Records kept: all of them in `full` mode, the tail in `hash` mode. */
+  records(): readonly TraceRecord[] {
+    return this.mode === 'full' ? this.kept : this.kept.slice(-this.tailSize);
+  }
+
+  /** Hash after each record, if checkpoints were kept. */
+  hashCheckpoints(): readonly string[] | undefined {
+    return this.checkpoints;
+  }
+}
+
+function hex32(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,110 @@
+/**
+ * Assembles one run's world from a scenario: the kernel, its nodes, the
+ * network, and the handles `build` returns. It also keeps the run's
+ * accounting that nodes and network report to (model errors, coverage).
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { NodeId } from './faults.ts';
+import { Kernel } from './kernel.ts';
+import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
+import { SimNode, type NodeObserver } from './node.ts';
+import type { AnyScenario, BugFlags, NodeHandle, NodeOptions, ScenarioBuilder } from './scenario.ts';
+import type { TraceMode } from './trace.ts';
+
+/** The first error a model threw in a run. */
+export interface ModelError {
+  readonly node: NodeId;
+  readonly atMs: number;
+  readonly message: string;
+}
+
+/** States and transitions of each machine reached in a run. */
+export interface Coverage {
+  /** `machineId:state`. */
+  readonly states: Set<string>;
+  /** `machineId:from->to`. */
+  readonly transitions: Set<string>;
+}
+
+export class World {
+  readonly kernel: Kernel;
+  readonly nodes = new Map<NodeId, SimNode>();
+  readonly network: Network;
+  readonly coverage: Coverage = { states: new Set(), transitions: new Set() };
+  /** Set by the injector: which plan faults had an effect. */
+  faultEffect: (faultIndex: number) => void = () => {};
+  modelError: ModelError | undefined;
+  /** What `build` returned. */
+  builtNodes: unknown;
+
+  constructor(scenario: AnyScenario, flags: BugFlags, seed: number, traceMode: TraceMode, keepCheckpoints = false) {
+    this.kernel = new Kernel(seed, traceMode, keepCheckpoints);
+    const link: LinkSpec = { ...DEFAULT_LINK, ...scenario.link };
+    this.network = new Network(this.kernel, this.nodes, link, (i) => this.faultEffect(i));
+    this.builtNodes = scenario.build(this.builder(), flags);
+  }
+
+  /** The node named `id`; an unknown name is a scenario bug. */
+  node(id: NodeId): SimNode {
+    const node = this.nodes.get(id);
+    if (node === undefined) throw new Error(`no node '${id}' in this scenario`);
+    return node;
+  }
+
+  modelErrorFrom(node: SimNode, error: unknown): void {
+    this.modelError ??= { node: node.id, atMs: this.kernel.nowMs, message: errorMessage(error) };
+    this.kernel.record(node.id, 'crash', '', `model threw: ${errorMessage(error)}`);
+  }
+
+  stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
+    this.coverage.states.add(`${machineId}:${to}`);
+    if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
+  }
+
+  private builder(): ScenarioBuilder {
+    const world = this;
+    const kernel = this.kernel;
+    return {
+      rng: kernel.rng.fork('workload'),
+      node<M extends AnyStateMachine>(id: NodeId, machine: M, input: (io: SimNode['io']) => unknown, options: NodeOptions = {}): NodeHandle<M> {
+        if (world.nodes.has(id)) throw new Error(`node '${id}' is declared twice`);
+        const observer: NodeObserver = {
+          modelError: (node, error) => world.modelErrorFrom(node, error),
+          stateChanged: (node, machineId, from, to) => world.stateChanged(node, machineId, from, to),
+        };
+        const node = new SimNode(kernel, id, { machine, input }, world.network, observer, kernel.rng.fork(`node/${id}`));
+        world.nodes.set(id, node);
+        const startAtMs = options.startAtMs === undefined ? 0 : options.startAtMs;
+        if (startAtMs !== null) kernel.at(startAtMs, () => node.status === 'down' && node.start());
+        return handleFor<M>(node);
+      },
+      link(from, to, spec) {
+        world.network.setLink(from, to, spec);
+      },
+      at(atMs, action) {
+        kernel.at(atMs, action);
+      },
+    };
+  }
+}
+
+function handleFor<M extends AnyStateMachine>(node: SimNode): NodeHandle<M> {
+  return {
+    id: node.id,
+    snapshot: () => node.snapshot() as ReturnType<NodeHandle<M>['snapshot']>,
+    status: () => node.status,
+    localNowMs: () => node.localNowMs(),
+    send: (event) => {
+      if (node.status !== 'down') node.schedule(0, () => node.deliver(event as { type: string }));
+    },
+    start: () => {
+      if (node.status === 'down') node.start();
+    },
+    crash: () => node.crash(),
+  };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
