@@ -1,0 +1,130 @@
+/**
+ * Reading fault plans from JSON, strictly. A plan written by hand (or by an
+ * older version of the tool) is checked field by field against the scenario
+ * it is for, and the first problem is reported as one line that names the
+ * file, the fault and the field: `plan.json: fault 2 (partition): 'to' must
+ * name a node of canary/lease (lease-server, client-a, client-b), got "x"`.
+ */
+import { KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type Json } from './faults.ts';
+import { MAX_RATIO_DENOMINATOR } from './rng.ts';
+import { isCustomFault, type AnyScenario } from './scenario.ts';
+import { World } from './world.ts';
+
+/** Bad input from a user: a file, a flag, a name. The CLI prints its message and exits 2. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+type FieldType = 'node' | 'boolean' | 'duration' | 'duration-or-null' | 'integer' | 'ratio' | 'load-factor' | 'http-status';
+
+const LINK_FIELDS = { from: 'node', to: 'node', oneWay: 'boolean', durationMs: 'duration' } as const;
+
+/** The fields of each kernel fault kind besides `kind` and `atMs`. */
+const KERNEL_FIELDS: Record<(typeof KERNEL_FAULT_KINDS)[number], Record<string, FieldType>> = {
+  partition: LINK_FIELDS,
+  drop: { ...LINK_FIELDS, ratio: 'ratio' },
+  duplicate: { ...LINK_FIELDS, ratio: 'ratio' },
+  delay: { ...LINK_FIELDS, extraMs: 'duration' },
+  reorder: { ...LINK_FIELDS, jitterMs: 'duration' },
+  crash: { node: 'node', downMs: 'duration-or-null' },
+  restart: { node: 'node' },
+  pause: { node: 'node', durationMs: 'duration' },
+  'clock-jump': { node: 'node', deltaMs: 'integer' },
+  'clock-drift': { node: 'node', ppm: 'integer', durationMs: 'duration' },
+  load: { node: 'node', factorPct: 'load-factor', durationMs: 'duration' },
+  'http-error': { node: 'node', status: 'http-status', durationMs: 'duration' },
+};
+
+/** Fields that may be left out, with the value they take. */
+const DEFAULTS: Record<string, Json> = { oneWay: false };
+
+/** The node ids `build` declares for a variant. */
+export function scenarioNodeIds(scenario: AnyScenario, variant: string): string[] {
+  const flags = scenario.variants[variant];
+  if (flags === undefined) throw new InputError(`scenario ${scenario.id} has no variant '${variant}'`);
+  return [...new World(scenario, flags, 0, 'hash').nodes.keys()];
+}
+
+/** Parses a plan file's text: `{ "faults": [...] }` or a bare array of faults. */
+export function parsePlanText(text: string, source: string, scenario: AnyScenario, variant: string): FaultPlan {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  return parsePlan(data, source, scenario, variant);
+}
+
+/** Checks already-parsed JSON as a plan for `scenario`. */
+export function parsePlan(data: unknown, source: string, scenario: AnyScenario, variant: string): FaultPlan {
+  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.faults) ? data.faults : undefined;
+  if (list === undefined) throw new InputError(`${source}: expected {"faults": [...]} or an array of faults`);
+  const nodes = scenarioNodeIds(scenario, variant);
+  const faults = list.map((raw, i) => parseFault(raw, `${source}: fault ${i + 1}`, scenario, nodes));
+  return { faults };
+}
+
+function parseFault(raw: unknown, where: string, scenario: AnyScenario, nodes: readonly string[]): Fault {
+  if (!isObject(raw)) throw new InputError(`${where}: expected an object`);
+  const kind = raw.kind;
+  if (typeof kind !== 'string') throw new InputError(`${where}: missing "kind"`);
+  const at = `${where} (${kind})`;
+  if (!Number.isSafeInteger(raw.atMs) || (raw.atMs as number) < 0) {
+    throw new InputError(`${at}: 'atMs' must be a whole number of ms >= 0, got ${JSON.stringify(raw.atMs)}`);
+  }
+  const fault = { ...raw } as Record<string, Json>;
+  if (isCustomFault(scenario, fault as unknown as Fault)) {
+    const problem = scenario.customFaults![kind]!.validate(fault as unknown as CustomFault);
+    if (problem !== undefined) throw new InputError(`${at}: ${problem}`);
+    return fault as unknown as Fault;
+  }
+  const fields = (KERNEL_FIELDS as Record<string, Record<string, FieldType>>)[kind];
+  if (fields === undefined) {
+    const known = [...KERNEL_FAULT_KINDS, ...Object.keys(scenario.customFaults ?? {})].join(', ');
+    throw new InputError(`${where}: unknown kind '${kind}' (known: ${known})`);
+  }
+  for (const key of Object.keys(fault)) {
+    if (key !== 'kind' && key !== 'atMs' && !(key in fields)) throw new InputError(`${at}: unknown field '${key}'`);
+  }
+  for (const [key, type] of Object.entries(fields)) {
+    if (fault[key] === undefined && key in DEFAULTS) fault[key] = DEFAULTS[key]!;
+    const problem = checkField(fault[key], type, nodes, scenario.id);
+    if (problem !== undefined) throw new InputError(`${at}: '${key}' ${problem}, got ${JSON.stringify(fault[key]) ?? 'nothing'}`);
+  }
+  return fault as unknown as Fault;
+}
+
+function checkField(value: Json | undefined, type: FieldType, nodes: readonly string[], scenarioId: string): string | undefined {
+  switch (type) {
+    case 'node':
+      return typeof value === 'string' && nodes.includes(value) ? undefined : `must name a node of ${scenarioId} (${nodes.join(', ')})`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'duration':
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number of ms >= 0';
+    case 'duration-or-null':
+      return value === null || (Number.isSafeInteger(value) && (value as number) >= 0) ? undefined : 'must be a whole number of ms >= 0, or null';
+    case 'integer':
+      return Number.isSafeInteger(value) ? undefined : 'must be a whole number';
+    case 'ratio': {
+      const ok =
+        isObject(value) &&
+        Number.isInteger(value.numerator) &&
+        Number.isInteger(value.denominator) &&
+        (value.denominator as number) > 0 &&
+        (value.denominator as number) <= MAX_RATIO_DENOMINATOR &&
+        (value.numerator as number) >= 0 &&
+        (value.numerator as number) <= (value.denominator as number);
+      return ok ? undefined : `must be {"numerator": n, "denominator": d} with 0 <= n <= d <= ${MAX_RATIO_DENOMINATOR}`;
+    }
+    case 'load-factor':
+      return Number.isSafeInteger(value) && (value as number) >= 100 ? undefined : 'must be a whole percentage >= 100';
+    case 'http-status':
+      return Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599 ? undefined : 'must be an HTTP error status (400-599)';
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,4 @@
+import fc from 'fast-check';
+import { fastCheckSeed } from './seed.ts';
+
+fc.configureGlobal({ seed: fastCheckSeed() });

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast unit tests, and property suites that search with
+// fast-check. Both get the fixed fast-check seed from test/setup.
+const isCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['test/setup/print-seed.ts'],
+    setupFiles: ['test/setup/fast-check-seed.ts'],
+    reporters: isCi ? ['default', 'junit'] : ['default'],
+    outputFile: isCi ? { junit: 'reports/out/junit.xml' } : {},
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
