@@ -37,9 +37,19 @@ export class EventQueue {
 
   /** Schedules `run` at `timeMs`; returns a handle for {@link cancel}. */
   push(timeMs: number, run: () => void): QueueEntry {
-    const entry: QueueEntry = { timeMs, seq: this.nextSeq++, run, cancelled: false, queued: false };
-    this.insert(entry);
+    const entry: QueueEntry = { timeMs, seq: 0, run, cancelled: false, queued: false };
+    this.pushEntry(entry, timeMs);
     return entry;
+  }
+
+  /**
+   * Schedules an entry object the caller built (a class with a `run`
+   * method, say, to avoid allocating a closure per event on hot paths).
+   */
+  pushEntry(entry: QueueEntry, timeMs: number): void {
+    entry.timeMs = timeMs;
+    entry.seq = this.nextSeq++;
+    this.insert(entry);
   }
 
   /**

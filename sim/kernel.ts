@@ -30,6 +30,12 @@ export class Kernel {
     return this.queue.push(timeMs, run);
   }
 
+  /** Schedules a caller-built entry after `delayMs` (see {@link EventQueue.pushEntry}). */
+  afterEntry(delayMs: number, entry: QueueEntry): QueueEntry {
+    this.queue.pushEntry(entry, this.nowMs + Math.max(0, delayMs));
+    return entry;
+  }
+
   /** Runs `run` after `delayMs` of true virtual time. */
   after(delayMs: number, run: () => void): QueueEntry {
     return this.at(this.nowMs + Math.max(0, delayMs), run);
@@ -38,6 +44,27 @@ export class Kernel {
   cancel(entry: QueueEntry): void {
     this.queue.cancel(entry);
   }
+
+  /**
+   * Pops the next event due at or before `endMs` and advances true virtual
+   * time to it. Returns `undefined` when nothing is left before `endMs`.
+   * {@link sameInstantCount} tells how many events ran at the current instant.
+   */
+  nextEvent(endMs: number): QueueEntry | undefined {
+    const next = this.queue.peekTimeMs();
+    if (next === undefined || next > endMs) return undefined;
+    const entry = this.queue.pop()!;
+    if (entry.timeMs === this.nowMs) {
+      this.sameInstantCount++;
+    } else {
+      this.nowMs = entry.timeMs;
+      this.sameInstantCount = 1;
+    }
+    return entry;
+  }
+
+  /** Events popped at the current virtual instant, this one included. */
+  sameInstantCount = 0;
 
   /** Appends a trace record stamped with the current virtual time. */
   record(node: string, kind: TraceKind, peer: string, detail: string): void {

@@ -18,7 +18,7 @@
 import type { Json, NodeId } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import { describeMessage, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply } from './messages.ts';
-import type { SimNode, Transport } from './node.ts';
+import type { NodeTask, SimNode, Transport } from './node.ts';
 import { ratio, type Ratio, type Rng } from './rng.ts';
 
 /** Properties of the link from one node to another. */
@@ -64,9 +64,15 @@ export interface ActiveNodeFault {
 
 type MessageRole = 'message' | 'request' | 'response';
 
+/** A directed link's settings and random stream, created on first use. */
+interface LinkState {
+  spec: LinkSpec;
+  readonly stream: Rng;
+}
+
 export class Network implements Transport {
-  private readonly links = new Map<string, LinkSpec>();
-  private readonly streams = new Map<string, Rng>();
+  /** Links by sender, then receiver: no string keys built per message. */
+  private readonly links = new Map<NodeId, Map<NodeId, LinkState>>();
   private linkFaults: ActiveLinkFault[] = [];
   private nodeFaults: ActiveNodeFault[] = [];
 
@@ -83,7 +89,8 @@ export class Network implements Transport {
 
   /** Overrides the properties of the link `from` → `to`. */
   setLink(from: NodeId, to: NodeId, spec: Partial<LinkSpec>): void {
-    this.links.set(linkKey(from, to), { ...this.linkSpec(from, to), ...spec });
+    const link = this.link(from, to);
+    link.spec = { ...link.spec, ...spec };
   }
 
   addLinkFault(fault: ActiveLinkFault): void {
@@ -111,10 +118,12 @@ export class Network implements Transport {
 
   request(from: SimNode, to: NodeId, message: Message, timeoutMs: number): string {
     const requestId = `${from.id}:${++from.requestCounter}`;
-    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), () => {
-      from.pending.delete(requestId);
-      this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
-      from.deliver({ type: `${message.type}.timeout`, requestId, to });
+    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), {
+      run: () => {
+        from.pending.delete(requestId);
+        this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
+        from.deliver({ type: `${message.type}.timeout`, requestId, to });
+      },
     });
     from.pending.set(requestId, { timeout });
     const withId: Message = { ...message, requestId } as Message;
@@ -130,10 +139,10 @@ export class Network implements Transport {
   private transmit(from: SimNode, to: NodeId, message: Message, role: MessageRole): void {
     const target = this.nodes.get(to);
     if (target === undefined) throw new Error(`${from.id} sent '${message.type}' to '${to}', which is no node of this scenario`);
-    this.kernel.record(from.id, 'send', to, describeMessage(message));
+    const description = describeMessage(message);
+    this.kernel.record(from.id, 'send', to, description);
 
-    const stream = this.stream(from.id, to);
-    const link = this.linkSpec(from.id, to);
+    const { spec: link, stream } = this.link(from.id, to);
     const baseLatencyMs = stream.int(link.latencyMs[0], link.latencyMs[1]);
     const lossRoll = stream.uint32();
     const duplicationRoll = stream.uint32();
@@ -145,38 +154,35 @@ export class Network implements Transport {
       this.kernel.record(from.id, 'drop', to, `${message.type}: partitioned`);
       return;
     }
-    const loss = this.strongest('drop', from.id, to, link.loss);
-    if (below(lossRoll, loss.ratio)) {
-      if (loss.faultIndex >= 0) this.onFaultEffect(loss.faultIndex);
+    const lossFault = this.strongest('drop', from.id, to, link.loss);
+    if (below(lossRoll, lossFault?.ratio ?? link.loss)) {
+      if (lossFault !== undefined) this.onFaultEffect(lossFault.faultIndex);
       this.kernel.record(from.id, 'drop', to, `${message.type}: lost`);
       return;
     }
     const latencyMs = this.latencyMs(from.id, to, baseLatencyMs, jitterRoll);
-    this.scheduleDelivery(from.id, target, message, role, latencyMs);
-    const duplication = this.strongest('duplicate', from.id, to, link.duplication);
-    if (below(duplicationRoll, duplication.ratio)) {
-      if (duplication.faultIndex >= 0) this.onFaultEffect(duplication.faultIndex);
+    this.scheduleDelivery(from.id, target, message, description, role, latencyMs);
+    const duplicationFault = this.strongest('duplicate', from.id, to, link.duplication);
+    if (below(duplicationRoll, duplicationFault?.ratio ?? link.duplication)) {
+      if (duplicationFault !== undefined) this.onFaultEffect(duplicationFault.faultIndex);
       // The copy trails the original by one base latency: no extra draw needed.
-      this.scheduleDelivery(from.id, target, message, role, latencyMs + baseLatencyMs);
+      this.scheduleDelivery(from.id, target, message, description, role, latencyMs + baseLatencyMs);
     }
   }
 
-  private scheduleDelivery(fromId: NodeId, target: SimNode, message: Message, role: MessageRole, latencyMs: number): void {
-    target.schedule(
-      latencyMs,
-      () => this.arrive(fromId, target, message, role),
-      () => this.kernel.record(target.id, 'drop', fromId, `${message.type}: ${target.id} crashed or restarted`),
-    );
+  private scheduleDelivery(fromId: NodeId, target: SimNode, message: Message, description: string, role: MessageRole, latencyMs: number): void {
+    target.schedule(latencyMs, new Delivery(this, fromId, target, message, description, role));
   }
 
-  private arrive(fromId: NodeId, target: SimNode, message: Message, role: MessageRole): void {
+  /** A message reaches `target` (called by {@link Delivery}). */
+  arrive(fromId: NodeId, target: SimNode, message: Message, description: string, role: MessageRole): void {
     const partition = this.partitionOf(fromId, target.id);
     if (partition !== undefined) {
       this.onFaultEffect(partition.faultIndex);
       this.kernel.record(target.id, 'drop', fromId, `${message.type}: partitioned in flight`);
       return;
     }
-    if (role === 'request') {
+    if (role === 'request' && this.nodeFaults.length > 0) {
       const failing = this.nodeFaults.find((f) => f.kind === 'http-error' && f.node === target.id);
       if (failing !== undefined) {
         this.onFaultEffect(failing.faultIndex);
@@ -197,9 +203,14 @@ export class Network implements Transport {
       this.kernel.cancel(pending.timeout);
       target.pending.delete(requestId);
     }
-    this.kernel.record(target.id, 'deliver', fromId, describeMessage(message));
+    this.kernel.record(target.id, 'deliver', fromId, description);
     const event: { type: string; from: NodeId } = { ...message, from: fromId };
     target.deliver(event);
+  }
+
+  /** A message whose target crashed or restarted while it was in flight. */
+  dropStale(fromId: NodeId, target: SimNode, message: Message): void {
+    this.kernel.record(target.id, 'drop', fromId, `${message.type}: ${target.id} crashed or restarted`);
   }
 
   private latencyMs(from: NodeId, to: NodeId, baseMs: number, jitterRoll: number): number {
@@ -226,38 +237,34 @@ export class Network implements Transport {
     return Math.ceil((baseMs * factorPct) / 100) + extraMs + jitter;
   }
 
-  /** The largest ratio of `kind` in force on the link, or the link's own. */
-  private strongest(kind: 'drop' | 'duplicate', from: NodeId, to: NodeId, base: Ratio): { ratio: Ratio; faultIndex: number } {
-    let best = { ratio: base, faultIndex: -1 };
+  /** The fault of `kind` in force on the link whose ratio beats the link's own and any other's. */
+  private strongest(kind: 'drop' | 'duplicate', from: NodeId, to: NodeId, base: Ratio): ActiveLinkFault | undefined {
+    let best: ActiveLinkFault | undefined;
     for (const f of this.linkFaults) {
-      if (f.kind === kind && covers(f, from, to) && greater(f.ratio!, best.ratio)) {
-        best = { ratio: f.ratio!, faultIndex: f.faultIndex };
-      }
+      if (f.kind === kind && covers(f, from, to) && greater(f.ratio!, best?.ratio ?? base)) best = f;
     }
     return best;
   }
 
   private partitionOf(from: NodeId, to: NodeId): ActiveLinkFault | undefined {
-    return this.linkFaults.find((f) => f.kind === 'partition' && covers(f, from, to));
+    // A plain loop: this runs twice per message and must not allocate.
+    for (const f of this.linkFaults) if (f.kind === 'partition' && covers(f, from, to)) return f;
+    return undefined;
   }
 
-  private linkSpec(from: NodeId, to: NodeId): LinkSpec {
-    return this.links.get(linkKey(from, to)) ?? this.defaultLink;
-  }
-
-  private stream(from: NodeId, to: NodeId): Rng {
-    const key = linkKey(from, to);
-    let stream = this.streams.get(key);
-    if (stream === undefined) {
-      stream = this.kernel.rng.fork(`link/${from}->${to}`);
-      this.streams.set(key, stream);
+  private link(from: NodeId, to: NodeId): LinkState {
+    let byReceiver = this.links.get(from);
+    if (byReceiver === undefined) {
+      byReceiver = new Map();
+      this.links.set(from, byReceiver);
     }
-    return stream;
+    let link = byReceiver.get(to);
+    if (link === undefined) {
+      link = { spec: this.defaultLink, stream: this.kernel.rng.fork(`link/${from}->${to}`) };
+      byReceiver.set(to, link);
+    }
+    return link;
   }
-}
-
-function linkKey(from: NodeId, to: NodeId): string {
-  return `${from}\u0000${to}`;
 }
 
 function covers(f: ActiveLinkFault, from: NodeId, to: NodeId): boolean {
@@ -273,4 +280,22 @@ function below(roll: number, r: Ratio): boolean {
 
 function greater(a: Ratio, b: Ratio): boolean {
   return a.numerator * b.denominator > b.numerator * a.denominator;
+}
+
+/** A message on its way; a class rather than closures, since there is one per message. */
+class Delivery implements NodeTask {
+  constructor(
+    private readonly network: Network,
+    private readonly fromId: NodeId,
+    private readonly target: SimNode,
+    private readonly message: Message,
+    private readonly description: string,
+    private readonly role: MessageRole,
+  ) {}
+  run(): void {
+    this.network.arrive(this.fromId, this.target, this.message, this.description, this.role);
+  }
+  stale(): void {
+    this.network.dropStale(this.fromId, this.target, this.message);
+  }
 }

@@ -90,6 +90,28 @@ export interface NodeProgram<M extends AnyStateMachine = AnyStateMachine> {
   readonly input: (io: NodeIO) => unknown;
 }
 
+/** Work scheduled for a node: `run` when it comes due, `stale` if the node crashed meanwhile. */
+export interface NodeTask {
+  run(): void;
+  stale?(): void;
+}
+
+/** A queue entry that belongs to a node incarnation; a class, so no closure per event. */
+class NodeEntry implements QueueEntry {
+  timeMs = 0;
+  seq = 0;
+  cancelled = false;
+  queued = false;
+  constructor(
+    private readonly node: SimNode,
+    readonly incarnation: number,
+    readonly task: NodeTask,
+  ) {}
+  run(): void {
+    this.node.fire(this);
+  }
+}
+
 /** A request this node sent and is still waiting on. */
 interface PendingRequest {
   readonly timeout: QueueEntry;
@@ -149,7 +171,7 @@ export class SimNode {
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
       clock: {
-        setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), fn),
+        setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn }),
         clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
       },
     });
@@ -204,20 +226,18 @@ export class SimNode {
   /**
    * Schedules node work after `trueDelayMs`. It runs only if the node is in
    * the same incarnation then; if the node is paused it waits for the wake.
-   * `onStale` runs instead when the node crashed or restarted meanwhile.
+   * The task's `stale` runs instead when the node crashed or restarted meanwhile.
    */
-  schedule(trueDelayMs: number, work: () => void, onStale?: () => void): QueueEntry {
-    const incarnation = this.incarnation;
-    const entry: QueueEntry = this.kernel.after(trueDelayMs, () => {
-      if (incarnation !== this.incarnation || this.status === 'down') {
-        onStale?.();
-      } else if (this.status === 'paused') {
-        this.deferred.push(entry);
-      } else {
-        work();
-      }
-    });
-    return entry;
+  schedule(trueDelayMs: number, task: NodeTask): QueueEntry {
+    return this.kernel.afterEntry(trueDelayMs, new NodeEntry(this, this.incarnation, task));
+  }
+
+  /** Runs a due entry of this node, defers it, or declares it stale. */
+  fire(entry: NodeEntry): void {
+    if (entry.incarnation !== this.incarnation) entry.task.stale?.();
+    else if (this.status === 'up') entry.task.run();
+    else if (this.status === 'paused') this.deferred.push(entry);
+    else entry.task.stale?.();
   }
 
   /** Hands an event to the actor now (callers have checked the node is up). */

@@ -122,24 +122,18 @@ function runGuarded(
       });
     }
 
-    let sameInstant = 0;
     for (;;) {
-      const entry = kernel.queue.pop();
-      if (entry === undefined || entry.timeMs > endMs) break;
-      if (entry.timeMs === kernel.nowMs) {
-        if (++sameInstant > maxPerInstant) {
-          outcome = {
-            kind: 'budget-exceeded',
-            reason: 'livelock',
-            atMs: kernel.nowMs,
-            detail: `more than ${maxPerInstant} events at one virtual instant: virtual time stopped moving`,
-          };
-          break;
-        }
-      } else {
-        sameInstant = 0;
-        kernel.nowMs = entry.timeMs;
-        clockForGuard.nowMs = entry.timeMs;
+      const entry = kernel.nextEvent(endMs);
+      if (entry === undefined) break;
+      clockForGuard.nowMs = kernel.nowMs;
+      if (kernel.sameInstantCount > maxPerInstant) {
+        outcome = {
+          kind: 'budget-exceeded',
+          reason: 'livelock',
+          atMs: kernel.nowMs,
+          detail: `more than ${maxPerInstant} events at one virtual instant: virtual time stopped moving`,
+        };
+        break;
       }
       entry.run();
       events++;

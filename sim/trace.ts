@@ -69,7 +69,13 @@ export class Trace {
   private a = LANE_A_OFFSET;
   private b = LANE_B_OFFSET;
   private count = 0;
-  private readonly kept: TraceRecord[] = [];
+  /** Every record, in `full` mode. */
+  private readonly all: TraceRecord[] = [];
+  /**
+   * In `hash` mode, the last `tailSize` records' fields in a ring, so that a
+   * campaign run allocates no record objects at all.
+   */
+  private readonly ring: { atMs: number[]; node: string[]; kind: TraceKind[]; peer: string[]; detail: string[] };
   /** Rolling hash after each record, kept only when `checkpoints` is on. */
   private readonly checkpoints: string[] | undefined;
 
@@ -85,37 +91,29 @@ export class Trace {
     keepCheckpoints = false,
   ) {
     this.checkpoints = keepCheckpoints ? [] : undefined;
+    this.ring = { atMs: [], node: [], kind: [], peer: [], detail: [] };
   }
 
   /** Appends a record and folds it into the hash. */
   record(atMs: number, node: string, kind: TraceKind, peer: string, detail: string): void {
-    let a = this.a;
-    let b = this.b;
-    const fold = (text: string): void => {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        a = Math.imul(a ^ c, FNV_PRIME);
-        b = Math.imul(b ^ c, FNV_PRIME);
-      }
-      // A separator keeps ("ab","c") and ("a","bc") apart.
-      a = Math.imul(a ^ 0x1f, FNV_PRIME);
-      b = Math.imul(b ^ 0x1e, FNV_PRIME);
-    };
-    fold(String(atMs));
-    fold(node);
-    fold(kind);
-    fold(peer);
-    fold(detail);
-    this.a = a;
-    this.b = b;
-    const rec: TraceRecord = { index: this.count++, atMs, node, kind, peer, detail };
-    this.checkpoints?.push(this.hash);
+    this.foldNumber(atMs);
+    this.foldText(node);
+    this.foldText(kind);
+    this.foldText(peer);
+    this.foldText(detail);
+    const index = this.count++;
     if (this.mode === 'full') {
-      this.kept.push(rec);
+      this.all.push({ index, atMs, node, kind, peer, detail });
     } else {
-      this.kept.push(rec);
-      if (this.kept.length > this.tailSize * 2) this.kept.splice(0, this.kept.length - this.tailSize);
+      const slot = index % this.tailSize;
+      const ring = this.ring;
+      ring.atMs[slot] = atMs;
+      ring.node[slot] = node;
+      ring.kind[slot] = kind;
+      ring.peer[slot] = peer;
+      ring.detail[slot] = detail;
     }
+    this.checkpoints?.push(this.hash);
   }
 
   /** The rolling hash of every record so far, as 16 hex digits. */
@@ -130,12 +128,40 @@ export class Trace {
 
   /** Records kept: all of them in `full` mode, the tail in `hash` mode. */
   records(): readonly TraceRecord[] {
-    return this.mode === 'full' ? this.kept : this.kept.slice(-this.tailSize);
+    if (this.mode === 'full') return this.all;
+    const out: TraceRecord[] = [];
+    const ring = this.ring;
+    for (let index = Math.max(0, this.count - this.tailSize); index < this.count; index++) {
+      const slot = index % this.tailSize;
+      out.push({ index, atMs: ring.atMs[slot]!, node: ring.node[slot]!, kind: ring.kind[slot]!, peer: ring.peer[slot]!, detail: ring.detail[slot]! });
+    }
+    return out;
   }
 
   /** Hash after each record, if checkpoints were kept. */
   hashCheckpoints(): readonly string[] | undefined {
     return this.checkpoints;
+  }
+
+  private foldText(text: string): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, FNV_PRIME);
+      b = Math.imul(b ^ c, FNV_PRIME);
+    }
+    // A separator keeps ("ab","c") and ("a","bc") apart.
+    this.a = Math.imul(a ^ 0x1f, FNV_PRIME);
+    this.b = Math.imul(b ^ 0x1e, FNV_PRIME);
+  }
+
+  /** Folds a whole number of ms (below 2^53) as two 32-bit words. */
+  private foldNumber(n: number): void {
+    const low = n >>> 0;
+    const high = Math.floor(n / 0x1_0000_0000) >>> 0;
+    this.a = Math.imul(Math.imul(this.a ^ low, FNV_PRIME) ^ high, FNV_PRIME);
+    this.b = Math.imul(Math.imul(this.b ^ low, FNV_PRIME) ^ high, FNV_PRIME);
   }
 }
 

@@ -95,7 +95,7 @@ function handleFor<M extends AnyStateMachine>(node: SimNode): NodeHandle<M> {
     status: () => node.status,
     localNowMs: () => node.localNowMs(),
     send: (event) => {
-      if (node.status !== 'down') node.schedule(0, () => node.deliver(event as { type: string }));
+      if (node.status !== 'down') node.schedule(0, { run: () => node.deliver(event as { type: string }) });
     },
     start: () => {
       if (node.status === 'down') node.start();
