@@ -11,10 +11,12 @@
  * when the run throws.
  *
  * One exception, by design: xstate's scheduler stamps each delayed event
- * with `Date.now()` (a `startedAt` field nothing in a run reads). Calls whose
- * immediate caller is inside the xstate package get the virtual time instead
- * of an error. Any other caller is refused, because a model must read its own
- * node's clock (`io.nowMs()`), which carries that node's skew.
+ * with `Date.now()` (a `startedAt` field nothing in a run reads). The kernel
+ * wraps each actor system's scheduler in {@link asXstateScheduler}, and
+ * `Date.now()` calls made inside it get the virtual time. Any other caller is
+ * refused, because a model must read its own node's clock (`io.nowMs()`),
+ * which carries that node's skew. (`Math.random` stays refused even there:
+ * xstate draws it for a delayed event without an id.)
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
@@ -66,6 +68,19 @@ export function withDeterminismGuard<T>(virtualNowMs: () => number, body: () => 
   }
 }
 
+let xstateScheduling = false;
+
+/** Runs `schedule` as xstate's scheduler: `Date.now()` reads virtual time meanwhile. */
+export function asXstateScheduler<T>(schedule: () => T): T {
+  const outer = xstateScheduling;
+  xstateScheduling = true;
+  try {
+    return schedule();
+  } finally {
+    xstateScheduling = outer;
+  }
+}
+
 /** The violation recorded so far by the guard in force, if any. */
 export function currentGuardViolation(): GuardViolation | undefined {
   return active?.violation;
@@ -96,7 +111,7 @@ function install(state: GuardState, virtualNowMs: () => number): Restore[] {
 
   replace(Math, 'random', refuse('Math.random'));
   const refuseDateNow = refuse('Date.now');
-  replace(Date, 'now', () => (calledFromXstate() ? VIRTUAL_EPOCH_MS + virtualNowMs() : refuseDateNow()));
+  replace(Date, 'now', () => (xstateScheduling ? VIRTUAL_EPOCH_MS + virtualNowMs() : refuseDateNow()));
   replace(globalThis, 'Date', guardedDateClass(Date, refuse('new Date()')));
   replace(performance, 'now', refuse('performance.now'));
   const hrtime = Object.assign(refuse('process.hrtime'), { bigint: refuse('process.hrtime.bigint') });
@@ -132,10 +147,6 @@ const GUARD_FILE = new URL(import.meta.url).pathname;
 function callerSite(): string {
   const frame = firstFrameOutsideGuard();
   return frame === undefined ? 'unknown call site' : formatFrame(frame);
-}
-
-function calledFromXstate(): boolean {
-  return firstFrameOutsideGuard()?.includes('/node_modules/xstate/') ?? false;
 }
 
 function firstFrameOutsideGuard(): string | undefined {

@@ -20,6 +20,7 @@ export type { DurableStore, NodeIO, NodeStatus } from './node.ts';
 export type { Delivered, IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 export { describeFault, KERNEL_FAULT_KINDS } from './faults.ts';
 export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId } from './faults.ts';
+export type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from './fault-space.ts';
 export { ratio, Rng } from './rng.ts';
 export type { Ratio } from './rng.ts';
 export { DEFAULT_LINK } from './network.ts';

@@ -15,6 +15,7 @@
  */
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { QueueEntry } from './event-queue.ts';
+import { asXstateScheduler } from './guard.ts';
 import type { Json, NodeId } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply } from './messages.ts';
@@ -176,6 +177,7 @@ export class SimNode {
       },
     });
     this.actor = actor;
+    stampDelayedEventsWithVirtualTime(actor);
     const incarnation = this.incarnation;
     const machineId = this.program.machine.id;
     actor.subscribe({
@@ -244,6 +246,19 @@ export class SimNode {
   deliver(event: { readonly type: string; readonly [field: string]: unknown }): void {
     this.actor?.send(event);
   }
+}
+
+/**
+ * xstate's scheduler stamps every delayed event with `Date.now()`; running
+ * it inside {@link asXstateScheduler} lets the guard answer with virtual time.
+ * The scheduler is looked up on the system at each call, so wrapping the
+ * property covers every actor of the system.
+ */
+function stampDelayedEventsWithVirtualTime(actor: AnyActorRef): void {
+  const scheduler = (actor.system as unknown as { scheduler?: { schedule: (...args: unknown[]) => void } }).scheduler;
+  if (scheduler === undefined) throw new Error('xstate changed: actor.system.scheduler is gone; see sim/guard.ts');
+  const schedule = scheduler.schedule;
+  scheduler.schedule = (...args: unknown[]) => asXstateScheduler(() => schedule(...args));
 }
 
 /**

@@ -23,6 +23,7 @@
  * ```
  */
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
+import type { FaultSpace } from './fault-space.ts';
 import type { CustomFault, Fault, NodeId } from './faults.ts';
 import type { Invariant } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
@@ -132,6 +133,8 @@ export interface Scenario<Flags extends BugFlags = BugFlags, Nodes = unknown> {
   invariants(nodes: Nodes, flags: Flags): readonly Invariant[];
   /** The scenario's own fault kinds, by `kind`. */
   readonly customFaults?: Readonly<Record<string, CustomFaultHandler<Nodes>>>;
+  /** What the explorer may do to the system: kinds, targets, window, magnitudes. */
+  readonly faultSpace?: FaultSpace;
 }
 
 /** A scenario of any flags and nodes, as registries hold them. */
@@ -151,6 +154,9 @@ export function defineScenario<Flags extends BugFlags, Nodes>(scenario: Scenario
   }
   for (const required of ['buggy', 'fixed']) {
     if (!(required in scenario.variants)) throw new Error(`scenario ${scenario.id}: variant '${required}' is required`);
+  }
+  for (const kind of Object.keys(scenario.faultSpace?.custom ?? {})) {
+    if (scenario.customFaults?.[kind] === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
   }
   return scenario;
 }

@@ -13,9 +13,16 @@
 import { leaseClient, actsAsHolder } from '../../models/canary/lease-client.ts';
 import { leaseServer } from '../../models/canary/lease-server.ts';
 import { LEASE_DURATION_MS, RENEW_DEADLINE_MS } from '../../models/canary/lease-timing.ts';
-import { always, defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, eventually, ratio, sometimes, violated, type Link } from '../../sim/index.ts';
 
 const CLIENTS = ['client-a', 'client-b'] as const;
+const LINKS: readonly Link[] = [
+  ['client-a', 'lease-server'],
+  ['client-b', 'lease-server'],
+  ['client-a', 'client-b'], // the clients never talk: faults here are harmless decoys
+];
+/** Fault windows up to twice the lease, long enough to outlast it. */
+const MAX_FAULT_MS = 2 * LEASE_DURATION_MS;
 
 export default defineScenario({
   id: 'canary/lease',
@@ -28,6 +35,18 @@ export default defineScenario({
     fixed: { stepDownOnDeadline: true },
   },
   durationMs: 60_000,
+  faultSpace: {
+    windowMs: [0, 40_000],
+    maxFaults: 4,
+    kinds: {
+      partition: { links: LINKS, durationMs: [100, MAX_FAULT_MS], oneWay: true },
+      pause: { nodes: ['client-a', 'client-b', 'lease-server'], durationMs: [100, MAX_FAULT_MS] },
+      crash: { nodes: ['client-a', 'client-b', 'lease-server'], downMs: [0, MAX_FAULT_MS] },
+      delay: { links: LINKS, durationMs: [100, MAX_FAULT_MS], extraMs: [1, 2_000] },
+      drop: { links: LINKS, durationMs: [100, MAX_FAULT_MS], ratios: [ratio(1, 10), ratio(1, 2), ratio(1, 1)] },
+      duplicate: { links: LINKS, durationMs: [100, MAX_FAULT_MS], ratios: [ratio(1, 2)] },
+    },
+  },
   build(sim, flags) {
     const server = sim.node('lease-server', leaseServer, (io) => ({ io }));
     const clients = CLIENTS.map((id) =>

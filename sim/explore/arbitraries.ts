@@ -1,0 +1,120 @@
+/**
+ * fast-check arbitraries for fault plans, built from a scenario's fault space.
+ *
+ * Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012): each plan first
+ * draws the subset of fault kinds it may use, then its faults from those
+ * kinds only. A plan with crashes switched off has room for more partitions,
+ * and bugs that a frequent harmless kind would mask get found.
+ *
+ * Shrinking goes toward fewer faults (array shrinking), earlier times and
+ * milder magnitudes (each integer shrinks toward the low end of its range),
+ * and toward the first listed target and choice.
+ */
+import fc from 'fast-check';
+import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from '../fault-space.ts';
+import type { Fault, FaultPlan, Json } from '../faults.ts';
+import type { Ratio } from '../rng.ts';
+
+/** A generated case: the kinds the swarm enabled, and the plan drawn from them. */
+export interface SwarmPlan {
+  readonly enabledKinds: readonly string[];
+  readonly plan: FaultPlan;
+}
+
+/** Plans drawn from `space` with swarm testing. */
+export function swarmPlanArbitrary(space: FaultSpace): fc.Arbitrary<SwarmPlan> {
+  const byKind = kindArbitraries(space);
+  const kinds = [...byKind.keys()];
+  if (kinds.length === 0) throw new Error('the fault space allows no fault kind');
+  return fc.subarray(kinds, { minLength: 1 }).chain((enabledKinds) => {
+    const choices = enabledKinds.map((kind) => ({ weight: space.weights?.[kind] ?? 1, arbitrary: byKind.get(kind)! }));
+    return fc
+      .array(fc.oneof(...choices), { maxLength: space.maxFaults })
+      .map((faults) => ({ enabledKinds, plan: { faults: sortByTime(faults) } }));
+  });
+}
+
+/** Faults in order of their start (stable, so equal times keep their drawn order). */
+function sortByTime(faults: Fault[]): Fault[] {
+  return faults.map((fault, i) => ({ fault, i })).sort((a, b) => a.fault.atMs - b.fault.atMs || a.i - b.i).map((x) => x.fault);
+}
+
+/** One arbitrary per allowed kind, kernel kinds first. */
+function kindArbitraries(space: FaultSpace): Map<string, fc.Arbitrary<Fault>> {
+  const at = int(space.windowMs);
+  const out = new Map<string, fc.Arbitrary<Fault>>();
+  const k: KernelKindSpaces = space.kinds;
+  if (k.partition) out.set('partition', linkFault('partition', at, k.partition, fc.constant({})));
+  if (k.drop) out.set('drop', linkFault('drop', at, k.drop, fc.record({ ratio: ratioFrom(k.drop.ratios) })));
+  if (k.duplicate) out.set('duplicate', linkFault('duplicate', at, k.duplicate, fc.record({ ratio: ratioFrom(k.duplicate.ratios) })));
+  if (k.delay) out.set('delay', linkFault('delay', at, k.delay, fc.record({ extraMs: int(k.delay.extraMs) })));
+  if (k.reorder) out.set('reorder', linkFault('reorder', at, k.reorder, fc.record({ jitterMs: int(k.reorder.jitterMs) })));
+  if (k.crash) {
+    const downMs: fc.Arbitrary<number | null> = k.crash.permanent ? fc.oneof(int(k.crash.downMs), fc.constant(null)) : int(k.crash.downMs);
+    out.set('crash', fc.record({ kind: fc.constant('crash' as const), atMs: at, node: pick(k.crash.nodes), downMs }));
+  }
+  if (k.restart) out.set('restart', fc.record({ kind: fc.constant('restart' as const), atMs: at, node: pick(k.restart.nodes) }));
+  if (k.pause) out.set('pause', fc.record({ kind: fc.constant('pause' as const), atMs: at, node: pick(k.pause.nodes), durationMs: int(k.pause.durationMs) }));
+  const jump = k['clock-jump'];
+  if (jump) out.set('clock-jump', fc.record({ kind: fc.constant('clock-jump' as const), atMs: at, node: pick(jump.nodes), deltaMs: int(jump.deltaMs) }));
+  const drift = k['clock-drift'];
+  if (drift) {
+    out.set(
+      'clock-drift',
+      fc.record({ kind: fc.constant('clock-drift' as const), atMs: at, node: pick(drift.nodes), ppm: int(drift.ppm), durationMs: int(drift.durationMs) }),
+    );
+  }
+  if (k.load) {
+    out.set(
+      'load',
+      fc.record({ kind: fc.constant('load' as const), atMs: at, node: pick(k.load.nodes), factorPct: int(k.load.factorPct), durationMs: int(k.load.durationMs) }),
+    );
+  }
+  const http = k['http-error'];
+  if (http) {
+    out.set(
+      'http-error',
+      fc.record({ kind: fc.constant('http-error' as const), atMs: at, node: pick(http.nodes), status: pick(http.statuses), durationMs: int(http.durationMs) }),
+    );
+  }
+  for (const [kind, custom] of Object.entries(space.custom ?? {})) out.set(kind, customFault(kind, at, custom));
+  return out;
+}
+
+function linkFault<K extends Fault['kind'], X extends object>(
+  kind: K,
+  at: fc.Arbitrary<number>,
+  space: { readonly links: readonly Link[]; readonly durationMs: Range; readonly oneWay?: boolean },
+  extra: fc.Arbitrary<X>,
+): fc.Arbitrary<Fault> {
+  // Both ways first: shrinking prefers the simpler, symmetric fault.
+  const directions = space.oneWay ? (['both', 'forward', 'backward'] as const) : (['both'] as const);
+  return fc
+    .record({ atMs: at, link: pick(space.links), direction: pick(directions), durationMs: int(space.durationMs), extra })
+    .map(({ atMs, link, direction, durationMs, extra: x }) => {
+      const [from, to] = direction === 'backward' ? [link[1], link[0]] : [link[0], link[1]];
+      return { kind, atMs, durationMs, from, to, oneWay: direction !== 'both', ...x } as unknown as Fault;
+    });
+}
+
+function customFault(kind: string, at: fc.Arbitrary<number>, space: CustomKindSpace): fc.Arbitrary<Fault> {
+  const fields: Record<string, fc.Arbitrary<Json>> = {};
+  for (const [name, spec] of Object.entries(space.fields)) {
+    fields[name] = 'oneOf' in spec ? pick(spec.oneOf) : int(spec as Range);
+  }
+  return fc.record({ atMs: at, fields: fc.record(fields) }).map(({ atMs, fields: f }) => ({ kind, atMs, ...f }) as Fault);
+}
+
+function int([min, max]: Range): fc.Arbitrary<number> {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) throw new Error(`bad range [${min}, ${max}] in the fault space`);
+  return fc.integer({ min, max });
+}
+
+function pick<T>(items: readonly T[]): fc.Arbitrary<T> {
+  if (items.length === 0) throw new Error('an empty list of choices in the fault space');
+  return fc.constantFrom(...items);
+}
+
+function ratioFrom(ratios: readonly Ratio[]): fc.Arbitrary<Ratio> {
+  return pick(ratios);
+}

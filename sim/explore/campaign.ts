@@ -1,0 +1,196 @@
+/**
+ * A campaign: runs 0..K-1 of one scenario and variant from one campaign seed,
+ * and the summary of what they found.
+ *
+ * The summary is a pure function of the set of case results, folded in run
+ * order, so a serial run, a pool of workers and merged shards that covered
+ * the same runs give the same summary (wall-clock figures aside).
+ */
+import type { FaultPlan } from '../faults.ts';
+import type { Outcome } from '../outcome.ts';
+import type { AnyScenario } from '../scenario.ts';
+import { spaceKinds } from '../fault-space.ts';
+import type { Invariant } from '../invariants.ts';
+import { World } from '../world.ts';
+import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
+
+/** What a campaign runs. */
+export interface CampaignSpec {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly seed: number;
+  /** Runs 0..runs-1 (a time budget may stop it sooner). */
+  readonly runs: number;
+  /** Stop at the first failing run; later runs are not part of the result. */
+  readonly stopOnFailure: boolean;
+  readonly maxShrinkRuns: number;
+}
+
+/** One bug, however many runs found it. */
+export interface Finding {
+  readonly fingerprintId: string;
+  readonly fingerprint: string;
+  /** How many runs failed with this fingerprint. */
+  readonly count: number;
+  /** The first run that found it, and that run's minimal reproduction. */
+  readonly firstRun: number;
+  readonly seed: number;
+  readonly repro: MinimalRepro;
+}
+
+/** What a campaign found, and how hard it looked. */
+export interface CampaignSummary {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly seed: number;
+  /** Runs completed. */
+  readonly runs: number;
+  readonly found: boolean;
+  /** 1-based number of the first failing run, or null. */
+  readonly runsToFirstFailure: number | null;
+  /** The first finding's minimal reproduction, or nulls when nothing failed. */
+  readonly outcome: Outcome;
+  readonly minimalPlan: FaultPlan | null;
+  readonly planSize: number | null;
+  readonly oneMinimal: boolean | null;
+  readonly traceHash: string | null;
+  /** Totals over every run (shrinking runs not included). */
+  readonly events: number;
+  readonly simulatedMs: number;
+  /** Per kind: how many faults of it fired, over all runs. */
+  readonly faultsFired: Readonly<Record<string, number>>;
+  readonly coverage: {
+    readonly states: readonly string[];
+    readonly transitions: readonly string[];
+  };
+  readonly sometimesReached: readonly string[];
+  readonly findings: readonly Finding[];
+  /** Where the search was blind: kinds that never fired, goals never reached. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Runs campaign runs in increasing order, skipping those `include` leaves
+ * out, and hands each result to `onCase`. Stops early when `shouldStop` says
+ * so (a time budget) or, with `stopOnFailure`, after the first failure.
+ */
+export function runCases(
+  scenario: AnyScenario,
+  spec: CampaignSpec,
+  options: {
+    readonly include?: (index: number) => boolean;
+    readonly shouldStop?: (nextIndex: number) => boolean;
+    readonly onCase?: (result: CaseResult) => void;
+  } = {},
+): CaseResult[] {
+  const shrink: ShrinkOptions = { maxShrinkRuns: spec.maxShrinkRuns };
+  const results: CaseResult[] = [];
+  for (let index = 0; index < spec.runs; index++) {
+    if (options.include !== undefined && !options.include(index)) continue;
+    if (options.shouldStop?.(index)) break;
+    const result = exploreRun(scenario, spec.variant, spec.seed, index, shrink);
+    results.push(result);
+    options.onCase?.(result);
+    if (spec.stopOnFailure && result.repro !== undefined) break;
+  }
+  return results;
+}
+
+/**
+ * Folds case results (from any number of workers or shards) into the
+ * campaign summary. With `stopOnFailure`, runs after the first failing one
+ * are dropped, whoever ran them, exactly as a serial campaign would not have
+ * run them.
+ */
+export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: readonly CaseResult[]): CampaignSummary {
+  let ordered = [...cases].sort((a, b) => a.index - b.index);
+  const firstFailure = ordered.find((c) => c.repro !== undefined);
+  if (spec.stopOnFailure && firstFailure !== undefined) ordered = ordered.filter((c) => c.index <= firstFailure.index);
+
+  const faultsFired: Record<string, number> = {};
+  for (const kind of spaceKinds(scenario.faultSpace ?? { windowMs: [0, 0], maxFaults: 0, kinds: {} })) faultsFired[kind] = 0;
+  const states = new Set<string>();
+  const transitions = new Set<string>();
+  const sometimes = new Set<string>();
+  const findings = new Map<string, { first: CaseResult; repro: MinimalRepro; count: number }>();
+  let events = 0;
+  let simulatedMs = 0;
+  for (const c of ordered) {
+    events += c.events;
+    simulatedMs += c.simulatedMs;
+    for (const [kind, n] of Object.entries(c.faultsFired)) faultsFired[kind] = (faultsFired[kind] ?? 0) + n;
+    for (const s of c.states) states.add(s);
+    for (const t of c.transitions) transitions.add(t);
+    for (const g of c.sometimesReached) sometimes.add(g);
+    if (c.repro !== undefined) {
+      const known = findings.get(c.repro.fingerprintId);
+      if (known === undefined) findings.set(c.repro.fingerprintId, { first: c, repro: c.repro, count: 1 });
+      else known.count++;
+    }
+  }
+
+  const first = firstFailure !== undefined && ordered.includes(firstFailure) ? firstFailure.repro! : undefined;
+  return {
+    scenario: spec.scenario,
+    variant: spec.variant,
+    seed: spec.seed,
+    runs: ordered.length,
+    found: first !== undefined,
+    runsToFirstFailure: first === undefined ? null : firstFailure!.index + 1,
+    outcome: first?.outcome ?? { kind: 'pass' },
+    minimalPlan: first?.plan ?? null,
+    planSize: first?.plan.faults.length ?? null,
+    oneMinimal: first?.oneMinimal ?? null,
+    traceHash: first?.traceHash ?? null,
+    events,
+    simulatedMs,
+    faultsFired,
+    coverage: { states: [...states].sort(), transitions: [...transitions].sort() },
+    sometimesReached: [...sometimes].sort(),
+    findings: [...findings.values()].map(({ first: c, repro, count }) => ({
+      fingerprintId: repro.fingerprintId,
+      fingerprint: repro.fingerprint,
+      count,
+      firstRun: c.index,
+      seed: c.seed,
+      repro,
+    })),
+    warnings: blindSpots(scenario, faultsFired, sometimes, ordered.length),
+  };
+}
+
+function blindSpots(scenario: AnyScenario, faultsFired: Record<string, number>, sometimes: Set<string>, runs: number): string[] {
+  if (runs === 0) return ['no run completed'];
+  const warnings: string[] = [];
+  for (const [kind, n] of Object.entries(faultsFired)) {
+    if (n === 0) warnings.push(`fault kind '${kind}' is in the fault space but never fired in ${runs} runs`);
+  }
+  return warnings.concat(unreachedGoals(scenario, sometimes, runs));
+}
+
+function unreachedGoals(scenario: AnyScenario, reached: Set<string>, runs: number): string[] {
+  return sometimesGoalNames(scenario)
+    .filter((name) => !reached.has(name))
+    .map((name) => `sometimes-goal '${name}' was never reached in ${runs} runs`);
+}
+
+/** The names of a scenario's `sometimes` goals (declared the same in every variant). */
+function sometimesGoalNames(scenario: AnyScenario): string[] {
+  const cached = goalNames.get(scenario);
+  if (cached !== undefined) return cached;
+  // Invariants are a function of what build returned; a dry build outside any
+  // run lists them without running a model.
+  const names = listInvariants(scenario)
+    .filter((inv) => inv.kind === 'sometimes')
+    .map((inv) => inv.name);
+  goalNames.set(scenario, names);
+  return names;
+}
+
+const goalNames = new WeakMap<AnyScenario, string[]>();
+
+function listInvariants(scenario: AnyScenario): readonly Invariant[] {
+  const flags = scenario.variants.buggy;
+  const world = new World(scenario, flags, 0, 'hash');
+  return scenario.invariants(world.builtNodes, flags);
+}

@@ -1,0 +1,142 @@
+/**
+ * One run of a campaign: draw a fault plan, run it, and if it fails, shrink
+ * it to a minimal reproduction.
+ *
+ * fast-check draws the plan from the run's own seed (one `fc.check` with
+ * `numRuns: 1`), so the run is replayable alone. The same seed drives the
+ * run's background randomness (latencies, which packet a lossy link drops),
+ * and it stays fixed while shrinking, so a smaller plan is judged under the
+ * same weather.
+ *
+ * After fast-check's shrinking, a removal pass drops single faults while the
+ * run still fails the same way, until none can go: the result is 1-minimal
+ * (removing any one fault makes the run pass or fail differently).
+ */
+import fc from 'fast-check';
+import type { FaultPlan } from '../faults.ts';
+import type { Outcome } from '../outcome.ts';
+import { run, type RunResult } from '../run.ts';
+import type { AnyScenario } from '../scenario.ts';
+import { swarmPlanArbitrary } from './arbitraries.ts';
+import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
+import { runSeed } from './seeds.ts';
+
+/** Limits of the work spent on one failing run. */
+export interface ShrinkOptions {
+  /**
+   * Runs fast-check may spend shrinking one failure. Past it, candidates are
+   * treated as passing, which ends the search with the smallest plan found.
+   */
+  readonly maxShrinkRuns: number;
+}
+
+/** The minimal reproduction of a failing run. */
+export interface MinimalRepro {
+  readonly signature: string;
+  readonly fingerprint: string;
+  readonly fingerprintId: string;
+  readonly plan: FaultPlan;
+  /** Removing any single fault of `plan` makes the run pass (or fail differently). */
+  readonly oneMinimal: boolean;
+  /** The minimal plan's outcome and trace hash (what a replay must give). */
+  readonly outcome: Outcome;
+  readonly traceHash: string;
+  readonly events: number;
+  readonly simulatedMs: number;
+  /** Runs spent shrinking and in the removal pass. */
+  readonly shrinkRuns: number;
+}
+
+/** What one campaign run found. Plain data, so workers and shards can send it. */
+export interface CaseResult {
+  readonly index: number;
+  readonly seed: number;
+  readonly enabledKinds: readonly string[];
+  /** Size of the plan as drawn, before any shrinking. */
+  readonly planSize: number;
+  readonly outcome: Outcome;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly faultsFired: Readonly<Record<string, number>>;
+  readonly states: readonly string[];
+  readonly transitions: readonly string[];
+  readonly sometimesReached: readonly string[];
+  /** Present when the run failed. */
+  readonly repro?: MinimalRepro;
+}
+
+/** Runs campaign run `index`: draws its plan, runs it, shrinks a failure. */
+export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed: number, index: number, options: ShrinkOptions): CaseResult {
+  const space = scenario.faultSpace;
+  if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
+  const seed = runSeed(campaignSeed, index);
+  let first: { result: RunResult; enabledKinds: readonly string[]; plan: FaultPlan } | undefined;
+  let signature: string | undefined;
+  let shrinkRuns = 0;
+  const details = fc.check(
+    fc.property(swarmPlanArbitrary(space), ({ enabledKinds, plan }) => {
+      if (first === undefined) {
+        const result = run(scenario, variant, seed, plan);
+        first = { result, enabledKinds, plan };
+        signature = failureSignature(result.outcome);
+        return signature === undefined;
+      }
+      if (shrinkRuns >= options.maxShrinkRuns) return true;
+      shrinkRuns++;
+      return failureSignature(run(scenario, variant, seed, plan).outcome) !== signature;
+    }),
+    { seed, numRuns: 1 },
+  );
+  if (first === undefined) throw new Error('fast-check drew no plan');
+  const { result, enabledKinds, plan } = first;
+  const base = {
+    index,
+    seed,
+    enabledKinds,
+    planSize: plan.faults.length,
+    outcome: result.outcome,
+    events: result.events,
+    simulatedMs: result.simulatedMs,
+    faultsFired: result.faultsFired,
+    states: result.coverage.states,
+    transitions: result.coverage.transitions,
+    sometimesReached: result.sometimesReached,
+  };
+  if (!details.failed || signature === undefined) return base;
+  const shrunk = (details.counterexample?.[0]?.plan ?? plan) as FaultPlan;
+  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns) };
+}
+
+/** The removal pass, then the minimal plan's own outcome and hash. */
+function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number): MinimalRepro {
+  let plan = start;
+  let runs = spent;
+  let removed = true;
+  while (removed) {
+    removed = false;
+    for (let i = 0; i < plan.faults.length; i++) {
+      const candidate = { faults: plan.faults.filter((_, j) => j !== i) };
+      runs++;
+      if (failureSignature(run(scenario, variant, seed, candidate).outcome) === signature) {
+        plan = candidate;
+        removed = true;
+        break;
+      }
+    }
+  }
+  const final = run(scenario, variant, seed, plan);
+  const text = fingerprintText(signature, plan);
+  return {
+    signature,
+    fingerprint: text,
+    fingerprintId: fingerprintId(text),
+    plan,
+    // The loop above ends only when no single removal keeps the failure.
+    oneMinimal: failureSignature(final.outcome) === signature,
+    outcome: final.outcome,
+    traceHash: final.traceHash,
+    events: final.events,
+    simulatedMs: final.simulatedMs,
+    shrinkRuns: runs,
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * A campaign worker: runs its share of the runs and posts each result.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AnyScenario } from '../scenario.ts';
+import { runCases } from './campaign.ts';
+import { STOP_AFTER, STOP_NOW, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';
+
+const job = workerData as WorkerJob;
+const control = new Int32Array(job.control);
+const registry = (await import(job.registryUrl)) as { findScenario(id: string): AnyScenario | undefined };
+const scenario = registry.findScenario(job.spec.scenario);
+if (scenario === undefined) throw new Error(`worker: unknown scenario ${job.spec.scenario}`);
+
+const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
+runCases(scenario, job.spec, {
+  include: (index) => index % job.workerCount === job.workerIndex,
+  shouldStop: (index) => Atomics.load(control, STOP_NOW) !== 0 || index > Atomics.load(control, STOP_AFTER),
+  onCase: (result) => post({ type: 'case', result }),
+});
+post({ type: 'done' });

@@ -1,0 +1,80 @@
+/**
+ * A scenario's fault space: what may go wrong, where, when and how badly. The
+ * explorer draws fault plans from it; the scenario never writes a plan itself.
+ *
+ * ```ts
+ * faultSpace: {
+ *   windowMs: [0, 40_000],
+ *   maxFaults: 4,
+ *   kinds: {
+ *     partition: { links: [['client-a', 'lease-server'], ['client-b', 'lease-server']], durationMs: [100, 30_000] },
+ *     pause: { nodes: ['client-a', 'client-b'], durationMs: [100, 30_000] },
+ *     crash: { nodes: ['lease-server'], downMs: [0, 10_000] },
+ *   },
+ * }
+ * ```
+ *
+ * Ranges are `[min, max]` whole numbers, both included; shrinking moves
+ * toward `min`, so put the mildest value first.
+ */
+import type { NodeId } from './faults.ts';
+import type { Ratio } from './rng.ts';
+
+/** `[min, max]`, both included. */
+export type Range = readonly [number, number];
+
+/** A link between two nodes; link faults pick a direction or both. */
+export type Link = readonly [NodeId, NodeId];
+
+interface LinkKindSpace {
+  readonly links: readonly Link[];
+  readonly durationMs: Range;
+  /** Allow one-way faults too (by default only both-way ones are drawn). */
+  readonly oneWay?: boolean;
+}
+
+/** The kernel's fault kinds a scenario allows, each with its targets and magnitudes. */
+export interface KernelKindSpaces {
+  readonly partition?: LinkKindSpace;
+  readonly drop?: LinkKindSpace & { readonly ratios: readonly Ratio[] };
+  readonly duplicate?: LinkKindSpace & { readonly ratios: readonly Ratio[] };
+  readonly delay?: LinkKindSpace & { readonly extraMs: Range };
+  readonly reorder?: LinkKindSpace & { readonly jitterMs: Range };
+  /** `downMs`: how long before the restart; `permanent` also allows crashes that never restart. */
+  readonly crash?: { readonly nodes: readonly NodeId[]; readonly downMs: Range; readonly permanent?: boolean };
+  readonly restart?: { readonly nodes: readonly NodeId[] };
+  readonly pause?: { readonly nodes: readonly NodeId[]; readonly durationMs: Range };
+  readonly 'clock-jump'?: { readonly nodes: readonly NodeId[]; readonly deltaMs: Range };
+  readonly 'clock-drift'?: { readonly nodes: readonly NodeId[]; readonly ppm: Range; readonly durationMs: Range };
+  readonly load?: { readonly nodes: readonly NodeId[]; readonly factorPct: Range; readonly durationMs: Range };
+  readonly 'http-error'?: { readonly nodes: readonly NodeId[]; readonly statuses: readonly number[]; readonly durationMs: Range };
+}
+
+/**
+ * A scenario's own fault kind in the space: the fields it may take. Each
+ * field is a range of whole numbers or a list of choices (the first is the
+ * one shrinking moves toward).
+ */
+export interface CustomKindSpace {
+  readonly fields: Readonly<Record<string, Range | { readonly oneOf: readonly (string | number | boolean)[] }>>;
+}
+
+export interface FaultSpace {
+  /** Faults begin within this window of true virtual time. */
+  readonly windowMs: Range;
+  /** The most faults one plan may hold. */
+  readonly maxFaults: number;
+  readonly kinds: KernelKindSpaces;
+  /** The scenario's own kinds, by name (each needs a handler in `customFaults`). */
+  readonly custom?: Readonly<Record<string, CustomKindSpace>>;
+  /**
+   * Relative weights of kinds when a plan draws its next fault (default 1
+   * each). Swarm testing still switches whole kinds off per run.
+   */
+  readonly weights?: Readonly<Record<string, number>>;
+}
+
+/** Every kind a space allows, kernel kinds first, in a fixed order. */
+export function spaceKinds(space: FaultSpace): string[] {
+  return [...Object.keys(space.kinds), ...Object.keys(space.custom ?? {})];
+}
