@@ -107,6 +107,26 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns) };
 }
 
+/**
+ * The plan campaign run `index` draws, without running it (for self-checks
+ * and for tools that want to look at the search). It is the value
+ * {@link exploreRun} runs first: same seed, same arbitrary, same draw.
+ */
+export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: number): { seed: number; plan: FaultPlan } {
+  const space = scenario.faultSpace;
+  if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
+  const seed = runSeed(campaignSeed, index);
+  let drawn: FaultPlan | undefined;
+  fc.check(
+    fc.property(swarmPlanArbitrary(space), ({ plan }) => {
+      drawn ??= plan;
+      return true;
+    }),
+    { seed, numRuns: 1 },
+  );
+  return { seed, plan: drawn! };
+}
+
 /** The removal pass, then the minimal plan's own outcome and hash. */
 function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number): MinimalRepro {
   let plan = start;

@@ -1,16 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sim, tempDir } from '../fixtures/cli.ts';
 
-/** Runs the CLI as a user would, in a fresh process. */
-function sim(...args: string[]) {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+const dir = tempDir('sim-cli-');
 const planFile = (name: string, content: string) => {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -31,7 +24,9 @@ describe('sim command line', () => {
   it('documents every flag and exit code in --help', () => {
     const { code, stdout } = sim('--help');
     expect(code).toBe(0);
-    for (const flag of ['--list', '--scenario', '--variant', '--seed', '--plan', '--json', '--trace', '--self-check']) expect(stdout).toContain(flag);
+    for (const flag of ['--list', '--scenario', '--variant', '--seed', '--plan', '--json', '--trace', '--self-check', '--runs', '--time-budget', '--workers', '--shard', '--merge', '--replay', '--emit-test', '--junit', '--out']) {
+      expect(stdout).toContain(flag);
+    }
     for (const exit of ['0  pass', '1  invariant violation', '2  bad input', '3  nondeterminism']) expect(stdout).toContain(exit);
   });
 

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.ts';
 import { run, type FaultPlan } from '../../sim/index.ts';
@@ -28,10 +31,12 @@ describe('determinism', () => {
   });
 
   it('gives the same trace hash in two separate processes', () => {
-    const cli = ['--import', 'tsx', 'sim/cli/main.ts', '--scenario', 'canary/lease', '--variant', 'fixed', '--seed', '42', '--json'];
+    const planFile = join(mkdtempSync(join(tmpdir(), 'sim-det-')), 'plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const cli = ['--import', 'tsx', 'sim/cli/main.ts', '--scenario', 'canary/lease', '--variant', 'fixed', '--seed', '42', '--plan', planFile, '--json'];
     const hashes = [0, 1].map(() => JSON.parse(execFileSync(process.execPath, cli, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).traceHash);
     expect(hashes[1]).toBe(hashes[0]);
-    expect(hashes[0]).toBe(run(canary, 'fixed', 42, { faults: [] }).traceHash);
+    expect(hashes[0]).toBe(run(canary, 'fixed', 42, plan).traceHash);
   });
 
   it('gives different schedules for different seeds', () => {

@@ -1,0 +1,19 @@
+import type { Outcome } from '../outcome.ts';
+import { EXIT } from './args.ts';
+
+/** The exit code a run's outcome maps to. */
+export function exitCode(outcome: Outcome): number {
+  switch (outcome.kind) {
+    case 'pass':
+      return EXIT.pass;
+    case 'safety-violation':
+    case 'liveness-violation':
+      return EXIT.violation;
+    case 'nondeterminism':
+      return EXIT.nondeterminism;
+    case 'model-crash':
+      return EXIT.modelCrash;
+    case 'budget-exceeded':
+      return EXIT.budgetExceeded;
+  }
+}

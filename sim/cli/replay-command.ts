@@ -1,0 +1,63 @@
+/**
+ * `--replay FILE [--emit-test]`: replays a repro file and checks it gives
+ * the recorded trace; optionally writes a regression test for it.
+ */
+import { basename, join } from 'node:path';
+import { describeOutcome } from '../outcome.ts';
+import { KERNEL_VERSION } from '../run.ts';
+import { regressionTestSource } from '../repro/emit-test.ts';
+import { readReproFile } from '../repro/repro-file.ts';
+import { describeDivergence, replay } from '../repro/replay.ts';
+import { EXIT, type CliOptions } from './args.ts';
+import { writeFileAtomic } from './files.ts';
+import { formatPlan, formatRecord } from './format.ts';
+import { stableStringify } from './json.ts';
+import { exitCode } from './outcome-exit.ts';
+
+/** Where emitted regression tests go: picked up by the unit test project. */
+export const REGRESSION_DIR = 'test/regressions';
+
+export function replayCommand(path: string, options: CliOptions): number {
+  const { repro, scenario } = readReproFile(path);
+  process.stderr.write(`replay ${scenario.id} variant=${repro.variant} seed=${repro.seed} faults=${repro.plan.faults.length} recorded with kernel v${repro.kernelVersion}\n`);
+  if (repro.kernelVersion !== KERNEL_VERSION) {
+    process.stderr.write(`warning: recorded with kernel v${repro.kernelVersion}, replaying on v${KERNEL_VERSION}: the trace may differ\n`);
+  }
+  const replayed = replay(repro, scenario);
+  const files: string[] = [];
+  if (options.emitTest && replayed.identical) files.push(...emitTest(path, repro));
+  if (options.json) {
+    process.stdout.write(
+      stableStringify({
+        scenario: scenario.id,
+        variant: repro.variant,
+        seed: repro.seed,
+        identical: replayed.identical,
+        traceHash: replayed.result.traceHash,
+        expectedTraceHash: repro.expected.traceHash,
+        outcome: replayed.result.outcome,
+        divergence: replayed.divergence ?? null,
+        files,
+        ...(options.trace ? { trace: replayed.result.trace } : {}),
+      }) + '\n',
+    );
+  } else {
+    if (options.trace) for (const record of replayed.result.trace) process.stdout.write(formatRecord(record) + '\n');
+    process.stdout.write(['plan:', ...formatPlan(repro.plan)].join('\n') + '\n');
+    process.stdout.write(describeOutcome(replayed.result.outcome) + '\n');
+    if (replayed.identical) process.stdout.write(`replayed exactly: trace ${replayed.result.traceHash}, ${replayed.result.traceLength} records\n`);
+    else process.stdout.write(`${describeDivergence(replayed.divergence!)}\n(expected trace ${repro.expected.traceHash}, got ${replayed.result.traceHash})\n`);
+    for (const file of files) process.stdout.write(`wrote ${file}\n`);
+  }
+  if (options.emitTest && !replayed.identical) process.stderr.write('no test written: the repro does not replay exactly\n');
+  return replayed.identical ? exitCode(replayed.result.outcome) : EXIT.nondeterminism;
+}
+
+function emitTest(path: string, repro: Parameters<typeof regressionTestSource>[0]): string[] {
+  const name = basename(path).replace(/\.repro\.json$|\.json$/, '');
+  const reproPath = join(REGRESSION_DIR, `${name}.repro.json`);
+  const testPath = join(REGRESSION_DIR, `${name}.test.ts`);
+  writeFileAtomic(reproPath, stableStringify(repro) + '\n');
+  writeFileAtomic(testPath, regressionTestSource(repro, `${name}.repro.json`));
+  return [reproPath, testPath];
+}

@@ -1,0 +1,111 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';
+
+const RUNS = '60';
+/** A campaign's JSON without its wall-clock figures and file paths. */
+const deterministicPart = (stdout: string) => {
+  const { wallMs: _w, runsPerSec: _r, files: _f, repro: _p, ...rest } = JSON.parse(stdout);
+  return rest;
+};
+
+describe('sim campaigns', () => {
+  const out = tempDir('sim-campaign-');
+  const serial = sim('--scenario', 'canary/lease', '--runs', RUNS, '--json', '--out', out);
+
+  it('prints one JSON document with what the campaign found and how hard it looked', () => {
+    expect(serial.code).toBe(1);
+    const doc = JSON.parse(serial.stdout);
+    for (const key of [
+      'scenario', 'variant', 'seed', 'runs', 'found', 'runsToFirstFailure', 'outcome', 'minimalPlan', 'planSize', 'oneMinimal',
+      'traceHash', 'wallMs', 'simulatedMs', 'events', 'faultsFired', 'coverage', 'findings', 'repro', 'files', 'warnings',
+    ]) {
+      expect(doc).toHaveProperty(key);
+    }
+    expect(doc).toMatchObject({ scenario: 'canary/lease', variant: 'buggy', seed: 1, runs: 60, found: true, planSize: 1, oneMinimal: true });
+    expect(doc.repro).toMatch(/repros\/canary__lease-buggy-[0-9a-f]{8}\.repro\.json$/);
+    expect(doc.files).toContain(doc.repro);
+  });
+
+  it('writes a repro file per finding whose replay gives the reported hash', () => {
+    const doc = JSON.parse(serial.stdout);
+    expect(filesUnder(out).filter((f) => f.endsWith('.repro.json'))).toHaveLength(doc.findings.length);
+    const replayed = sim('--replay', doc.repro, '--json');
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ identical: true, traceHash: doc.traceHash });
+  });
+
+  it('gives the same result serially, on two workers, and from two merged shards', () => {
+    const workers = sim('--scenario', 'canary/lease', '--runs', RUNS, '--json', '--workers', '2', '--out', tempDir('sim-w-'));
+    const shardOut = tempDir('sim-shards-');
+    for (const shard of ['1/2', '2/2']) expect(sim('--scenario', 'canary/lease', '--runs', RUNS, '--shard', shard, '--out', shardOut).code).toBe(0);
+    const shardFiles = filesUnder(shardOut).map((f) => join(shardOut, f));
+    expect(shardFiles).toHaveLength(2);
+    const merged = sim('--merge', ...shardFiles, '--json', '--out', tempDir('sim-m-'));
+    expect(deterministicPart(workers.stdout)).toEqual(deterministicPart(serial.stdout));
+    expect(deterministicPart(merged.stdout)).toEqual(deterministicPart(serial.stdout));
+  });
+
+  it('stops on the first failure, also on workers, with the same result', () => {
+    const one = sim('--scenario', 'canary/lease', '--runs', '500', '--stop-on-failure', '--json', '--out', tempDir('sim-s1-'));
+    const two = sim('--scenario', 'canary/lease', '--runs', '500', '--stop-on-failure', '--json', '--workers', '2', '--out', tempDir('sim-s2-'));
+    const doc = JSON.parse(one.stdout);
+    expect(doc.runs).toBe(doc.runsToFirstFailure);
+    expect(deterministicPart(two.stdout)).toEqual(deterministicPart(one.stdout));
+  });
+
+  it('holds on the fixed variant and writes JUnit', () => {
+    const junit = join(tempDir('sim-junit-'), 'results.xml');
+    const fixed = sim('--scenario', 'canary/lease', '--variant', 'fixed', '--runs', RUNS, '--junit', junit, '--out', tempDir('sim-f-'));
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toContain(`no failure in ${RUNS} runs`);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuites name="chaos-testbed" tests="1" failures="0"/);
+  });
+
+  it('stops at a time budget', () => {
+    const timed = sim('--scenario', 'canary/lease', '--variant', 'fixed', '--time-budget', '1s', '--json', '--out', tempDir('sim-t-'));
+    const doc = JSON.parse(timed.stdout);
+    expect(timed.code).toBe(0);
+    expect(doc.runs).toBeGreaterThan(0);
+    expect(doc.wallMs).toBeLessThan(5000);
+  });
+
+  it('passes a campaign self-check', () => {
+    const check = sim('--scenario', 'canary/lease', '--runs', '20', '--self-check');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('self-check: 20 runs, each identical twice');
+  });
+
+  it('runs the whole library with no arguments and exits 0 when every expectation holds', () => {
+    const library = sim('--out', tempDir('sim-lib-'));
+    expect(library.code).toBe(0);
+    expect(library.stdout).toMatch(/canary\/lease\s+buggy\s+fails\s+found/);
+    expect(library.stdout).toMatch(/canary\/lease\s+fixed\s+holds\s+held\s+300/);
+    expect(library.stdout).toContain('every expectation held');
+  });
+
+  it.each([
+    [['--scenario', 'canary/lease', '--shard', '3/2'], /--shard must be I\/N/],
+    [['--scenario', 'canary/lease', '--time-budget', 'soon'], /--time-budget must look like 30s/],
+    [['--scenario', 'canary/lease', '--runs', '0'], /--runs must be a whole number >= 1/],
+    [['--scenario', 'canary/lease', '--workers', 'two'], /--workers must be a whole number >= 1/],
+    [['--merge'], /--merge needs the shard result files/],
+    [['--emit-test'], /--emit-test goes with --replay/],
+  ])('exits 2 with one line for %j', (args, message) => {
+    const result = sim(...(args as string[]));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 for a corrupt shard file, leaving no output behind', () => {
+    const dir = tempDir('sim-badshard-');
+    const bad = join(dir, 'shard.json');
+    writeFileSync(bad, '{"format": "chaos-testbed/shard", "version": 1');
+    const outDir = tempDir('sim-badshard-out-');
+    const result = sim('--merge', bad, '--out', outDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/shard\.json: not valid JSON/);
+    expect(filesUnder(outDir)).toEqual([]);
+  });
+});
