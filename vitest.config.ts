@@ -19,6 +19,10 @@ export default defineConfig({
         extends: true,
         test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 60_000 },
       },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000 },
+      },
     ],
   },
 });

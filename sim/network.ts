@@ -179,7 +179,7 @@ export class Network implements Transport {
     const partition = this.partitionOf(fromId, target.id);
     if (partition !== undefined) {
       this.onFaultEffect(partition.faultIndex);
-      this.kernel.record(target.id, 'drop', fromId, `${message.type}: partitioned in flight`);
+      this.kernel.record(fromId, 'drop', target.id, `${message.type}: partitioned in flight`);
       return;
     }
     if (role === 'request' && this.nodeFaults.length > 0) {
@@ -197,7 +197,7 @@ export class Network implements Transport {
       const requestId = (message as { requestId?: string }).requestId ?? '';
       const pending = target.pending.get(requestId);
       if (pending === undefined) {
-        this.kernel.record(target.id, 'drop', fromId, `${message.type}: ${requestId} already timed out`);
+        this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${requestId} already timed out`);
         return;
       }
       this.kernel.cancel(pending.timeout);
@@ -210,7 +210,7 @@ export class Network implements Transport {
 
   /** A message whose target crashed or restarted while it was in flight. */
   dropStale(fromId: NodeId, target: SimNode, message: Message): void {
-    this.kernel.record(target.id, 'drop', fromId, `${message.type}: ${target.id} crashed or restarted`);
+    this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${target.id} crashed or restarted`);
   }
 
   private latencyMs(from: NodeId, to: NodeId, baseMs: number, jitterRoll: number): number {

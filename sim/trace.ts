@@ -19,9 +19,9 @@ export type TraceKind =
   | 'send'
   /** A message reached a node's actor. `peer` is the sender. */
   | 'deliver'
-  /** A message was lost (partition, lossy link, target down). */
+  /** A message was lost (partition, lossy link, target down, answer too late). `node` is its sender, `peer` its destination. */
   | 'drop'
-  /** A request's deadline passed without a response. */
+  /** A request's deadline passed without a response. `node` is the requester, `peer` the server. */
   | 'timeout'
   /** An actor moved to a new state. */
   | 'state'

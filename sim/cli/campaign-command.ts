@@ -15,10 +15,10 @@ import { selfCheck } from '../self-check.ts';
 import { DEFAULT_RUNS, EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { formatPlan, formatRecord, humanMs } from './format.ts';
-import { stableStringify } from './json.ts';
+import { stableStringify } from '../stable-json.ts';
 import { junitXml } from './junit.ts';
 import { exitCode } from './outcome-exit.ts';
-import { banner, campaignSpec, executeCampaign, writeFindings, type CampaignRun } from './run-campaign.ts';
+import { banner, campaignSpec, executeCampaign, writeFindings, writeIndex, type CampaignRun } from './run-campaign.ts';
 
 const SHARD_FORMAT = 'chaos-testbed/shard';
 const SHARD_VERSION = 1;
@@ -48,8 +48,9 @@ export async function campaignCommand(scenario: AnyScenario, options: CliOptions
 /** Prints a campaign's result, writes its repro files and JUnit; returns the exit code. */
 function report(scenario: AnyScenario, campaign: CampaignRun, options: CliOptions): number {
   const { summary, wallMs } = campaign;
-  const repros = writeFindings(scenario, summary, options.out);
-  const files = [...repros];
+  const written = writeFindings(scenario, summary, options.out);
+  const repros = written.repros;
+  const files = [...repros, ...written.reports.flatMap((dir) => ['report.md', 'report.html', 'report.json'].map((f) => join(dir, f))), ...writeIndex(options.out, [written.index])];
   if (options.junit !== undefined) {
     const failure = summary.found ? `${summary.findings[0]!.fingerprint} after ${summary.runsToFirstFailure} runs` : undefined;
     writeFileAtomic(options.junit, junitXml('chaos-testbed', [{ name: `${summary.scenario} ${summary.variant}`, className: summary.scenario, timeMs: wallMs, failure }]));
@@ -57,9 +58,11 @@ function report(scenario: AnyScenario, campaign: CampaignRun, options: CliOption
   }
   const runsPerSec = summary.runs / Math.max(0.001, wallMs / 1000);
   if (options.json) {
-    process.stdout.write(stableStringify({ ...summary, wallMs: Math.round(wallMs), runsPerSec: Math.round(runsPerSec), repro: repros[0] ?? null, files }) + '\n');
+    const reportPath = written.reports[0] === undefined ? null : join(written.reports[0], 'report.md');
+    process.stdout.write(stableStringify({ ...summary, wallMs: Math.round(wallMs), runsPerSec: Math.round(runsPerSec), repro: repros[0] ?? null, report: reportPath, files }) + '\n');
   } else {
     process.stdout.write(describeSummary(summary, wallMs, repros).join('\n') + '\n');
+    if (written.reports[0] !== undefined) process.stdout.write(`report: ${join(written.reports[0], 'report.md')} (and .html, .json); index: ${join(options.out, 'index.md')}\n`);
   }
   return summary.found ? exitCode(summary.outcome) : EXIT.pass;
 }

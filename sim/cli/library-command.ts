@@ -10,9 +10,10 @@ import type { AnyScenario } from '../scenario.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { humanMs, table } from './format.ts';
-import { stableStringify } from './json.ts';
+import { stableStringify } from '../stable-json.ts';
 import { junitXml, type JunitCase } from './junit.ts';
-import { banner, campaignSpec, executeCampaign, writeFindings } from './run-campaign.ts';
+import type { IndexCampaign } from '../../reports/index-page.ts';
+import { banner, campaignSpec, executeCampaign, writeFindings, writeIndex } from './run-campaign.ts';
 
 /**
  * Budgets of the library run. A buggy variant gets up to 1000 runs to show
@@ -39,10 +40,16 @@ interface Row {
 
 export async function libraryCommand(options: CliOptions): Promise<number> {
   const rows: Row[] = [];
+  const index: IndexCampaign[] = [];
   for (const scenario of SCENARIOS) {
     if (scenario.faultSpace === undefined) continue;
-    for (const variant of ['buggy', 'fixed'] as const) rows.push(await runVariant(scenario, variant, options));
+    for (const variant of ['buggy', 'fixed'] as const) {
+      const { row, campaign } = await runVariant(scenario, variant, options);
+      rows.push(row);
+      index.push(campaign);
+    }
   }
+  const indexFiles = writeIndex(options.out, index);
   const allOk = rows.every((r) => r.ok);
   if (options.junit !== undefined) writeFileAtomic(options.junit, junitXml('chaos-testbed library', rows.map(junitCase)));
   if (options.json) {
@@ -62,24 +69,25 @@ export async function libraryCommand(options: CliOptions): Promise<number> {
     ]);
     process.stdout.write(`\n${table(header, cells)}\n\n`);
     for (const r of rows) if (r.repro !== null) process.stdout.write(`${r.scenario} ${r.variant}: ${r.fingerprint}\n  replay: npm run sim -- --replay ${r.repro}\n`);
+    process.stdout.write(`\nreports: ${indexFiles[0]}\n`);
     process.stdout.write(allOk ? `\nevery expectation held (seed ${options.seed})\n` : `\nSOME EXPECTATIONS FAILED (seed ${options.seed})\n`);
   }
   return allOk ? EXIT.pass : EXIT.violation;
 }
 
-async function runVariant(scenario: AnyScenario, variant: 'buggy' | 'fixed', options: CliOptions): Promise<Row> {
+async function runVariant(scenario: AnyScenario, variant: 'buggy' | 'fixed', options: CliOptions): Promise<{ row: Row; campaign: IndexCampaign }> {
   const buggy = variant === 'buggy';
   const runs = options.runs ?? (buggy ? LIBRARY_BUGGY_RUNS : LIBRARY_FIXED_RUNS);
   const spec = campaignSpec(scenario, variant, options.seed, runs, buggy);
   const execute = { workers: options.workers, timeBudgetMs: options.timeBudgetMs, label: `${scenario.id} ${variant}` };
   process.stderr.write(banner(scenario, spec, execute) + '\n');
   const { summary, wallMs } = await executeCampaign(scenario, spec, execute);
-  const repros = writeFindings(scenario, summary, options.out);
   const ok = buggy ? summary.found : !summary.found;
   const result = summary.found ? (buggy ? 'found' : 'FAILED') : buggy ? 'NOT FOUND' : 'held';
+  const written = writeFindings(scenario, summary, options.out, buggy ? 'fails' : 'holds', result);
   // Time to find: the share of wall time spent up to and including the first failing run.
   const timeToFindMs = summary.found ? wallMs : null;
-  return {
+  const row: Row = {
     scenario: scenario.id,
     variant,
     expected: buggy ? 'fails' : 'holds',
@@ -90,9 +98,10 @@ async function runVariant(scenario: AnyScenario, variant: 'buggy' | 'fixed', opt
     planSize: summary.planSize,
     runsPerSec: summary.runs / Math.max(0.001, wallMs / 1000),
     simulatedPerWall: summary.simulatedMs / Math.max(1, wallMs),
-    repro: repros[0] ?? null,
+    repro: written.repros[0] ?? null,
     fingerprint: summary.findings[0]?.fingerprint ?? null,
   };
+  return { row, campaign: written.index };
 }
 
 function junitCase(r: Row): JunitCase {

@@ -8,7 +8,7 @@ import { InputError } from '../plan-file.ts';
 import { variantNames } from '../scenario.ts';
 import { EXIT, HELP, parseCli } from './args.ts';
 import { campaignCommand, mergeCommand } from './campaign-command.ts';
-import { stableStringify } from './json.ts';
+import { stableStringify } from '../stable-json.ts';
 import { libraryCommand } from './library-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { checkVariant, findScenarioOrThrow } from './scenarios.ts';

@@ -11,7 +11,7 @@ import { describeDivergence, replay } from '../repro/replay.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { formatPlan, formatRecord } from './format.ts';
-import { stableStringify } from './json.ts';
+import { stableStringify } from '../stable-json.ts';
 import { exitCode } from './outcome-exit.ts';
 
 /** Where emitted regression tests go: picked up by the unit test project. */

@@ -11,7 +11,7 @@ import type { AnyScenario } from '../scenario.ts';
 import { selfCheck } from '../self-check.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { formatRecord } from './format.ts';
-import { stableStringify } from './json.ts';
+import { stableStringify } from '../stable-json.ts';
 import { exitCode } from './outcome-exit.ts';
 
 export function readPlan(path: string, scenario: AnyScenario, variant: string): FaultPlan {

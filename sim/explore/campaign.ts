@@ -10,8 +10,7 @@ import type { FaultPlan } from '../faults.ts';
 import type { Outcome } from '../outcome.ts';
 import type { AnyScenario } from '../scenario.ts';
 import { spaceKinds } from '../fault-space.ts';
-import type { Invariant } from '../invariants.ts';
-import { World } from '../world.ts';
+import { declaredInvariants } from '../declared-invariants.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
 
 /** What a campaign runs. */
@@ -178,9 +177,7 @@ function unreachedGoals(scenario: AnyScenario, reached: Set<string>, runs: numbe
 function sometimesGoalNames(scenario: AnyScenario): string[] {
   const cached = goalNames.get(scenario);
   if (cached !== undefined) return cached;
-  // Invariants are a function of what build returned; a dry build outside any
-  // run lists them without running a model.
-  const names = listInvariants(scenario)
+  const names = declaredInvariants(scenario)
     .filter((inv) => inv.kind === 'sometimes')
     .map((inv) => inv.name);
   goalNames.set(scenario, names);
@@ -189,8 +186,3 @@ function sometimesGoalNames(scenario: AnyScenario): string[] {
 
 const goalNames = new WeakMap<AnyScenario, string[]>();
 
-function listInvariants(scenario: AnyScenario): readonly Invariant[] {
-  const flags = scenario.variants.buggy;
-  const world = new World(scenario, flags, 0, 'hash');
-  return scenario.invariants(world.builtNodes, flags);
-}

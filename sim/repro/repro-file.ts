@@ -16,7 +16,7 @@ import { findScenario } from '../../scenarios/index.ts';
 import type { FaultPlan } from '../faults.ts';
 import type { Outcome } from '../outcome.ts';
 import { InputError, parsePlan } from '../plan-file.ts';
-import { KERNEL_VERSION, run } from '../run.ts';
+import { KERNEL_VERSION, run, type RunResult } from '../run.ts';
 import type { AnyScenario } from '../scenario.ts';
 import type { TraceRecord } from '../trace.ts';
 
@@ -58,7 +58,23 @@ export interface ReproFile {
 
 /** Records a repro by running the plan once with a full trace. */
 export function recordRepro(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan, finding?: ReproFile['finding']): ReproFile {
-  const result = run(scenario, variant, seed, plan, { traceMode: 'full', checkpoints: true });
+  return reproFromRun(scenario, variant, seed, plan, runForRepro(scenario, variant, seed, plan), finding);
+}
+
+/** The run a repro records: full trace, with a hash checkpoint after every record. */
+export function runForRepro(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan): RunResult {
+  return run(scenario, variant, seed, plan, { traceMode: 'full', checkpoints: true });
+}
+
+/** A repro from a run made by {@link runForRepro}. */
+export function reproFromRun(
+  scenario: AnyScenario,
+  variant: string,
+  seed: number,
+  plan: FaultPlan,
+  result: RunResult,
+  finding?: ReproFile['finding'],
+): ReproFile {
   const hashes = result.checkpoints ?? [];
   return {
     format: REPRO_FORMAT,

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';
 
 const RUNS = '60';
-/** A campaign's JSON without its wall-clock figures and file paths. */
+/** A campaign's JSON without its wall-clock figures and file paths (which name each run's --out). */
 const deterministicPart = (stdout: string) => {
-  const { wallMs: _w, runsPerSec: _r, files: _f, repro: _p, ...rest } = JSON.parse(stdout);
+  const { wallMs: _w, runsPerSec: _r, files: _f, repro: _p, report: _q, ...rest } = JSON.parse(stdout);
   return rest;
 };
 

@@ -39,7 +39,7 @@ describe('process faults', () => {
     const { received, probes, result } = pings({ faults: [{ kind: 'crash', atMs: 4500, node: 'b', downMs: null }] });
     expect(seconds(received('b'))).toEqual([]); // the snapshot is gone with the node
     expect(probes.b!.status()).toBe('down');
-    expect(result.trace.filter((r) => r.kind === 'drop' && r.node === 'b')).toHaveLength(6);
+    expect(result.trace.filter((r) => r.kind === 'drop' && r.peer === 'b')).toHaveLength(6);
   });
 
   it('crash then restart: a fresh actor (volatile state lost) that receives again', () => {
