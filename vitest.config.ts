@@ -13,7 +13,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'] },
+        // 30 s is hang protection for tests that spawn the CLI several times
+        // on a loaded 2-core machine; no test asserts a duration.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,

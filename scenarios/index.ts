@@ -2,9 +2,10 @@
  * The built-in scenario library, in the order `npm run sim` runs it.
  */
 import type { AnyScenario } from '../sim/index.ts';
+import bootOrderDeadlock from './boot/order-deadlock.ts';
 import canaryLease from './canary/lease.ts';
 
-export const SCENARIOS: readonly AnyScenario[] = [canaryLease];
+export const SCENARIOS: readonly AnyScenario[] = [canaryLease, bootOrderDeadlock];
 
 /** The scenario with this id, or `undefined`. */
 export function findScenario(id: string): AnyScenario | undefined {

@@ -208,9 +208,9 @@ export class Network implements Transport {
     target.deliver(event);
   }
 
-  /** A message whose target crashed or restarted while it was in flight. */
+  /** A message whose target was down, or crashed or restarted while it was in flight. */
   dropStale(fromId: NodeId, target: SimNode, message: Message): void {
-    this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${target.id} crashed or restarted`);
+    this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${target.id} was down or restarted`);
   }
 
   private latencyMs(from: NodeId, to: NodeId, baseMs: number, jitterRoll: number): number {

@@ -51,14 +51,17 @@ export interface NodeIO {
   readonly node: NodeId;
   /** The node's wall clock in ms (carries its skew and drift). */
   nowMs(): number;
-  /** Sends a one-way message; it may be delayed, lost or duplicated. */
-  send(to: NodeId, message: Message): void;
+  /**
+   * Sends a one-way message; it may be delayed, lost or duplicated. Any
+   * fields beside `type` travel with it (keep them JSON).
+   */
+  send<M extends Message>(to: NodeId, message: M): void;
   /**
    * Sends a request. Exactly one of `<type>.response` or `<type>.timeout`
    * comes back to this node's actor, unless the node crashes first.
    * @returns the request id, also found on the answer's `requestId`
    */
-  request(to: NodeId, message: Message, options: { readonly timeoutMs: number }): string;
+  request<M extends Message>(to: NodeId, message: M, options: { readonly timeoutMs: number }): string;
   /** Answers a request this node received. */
   reply(request: IncomingRequest, reply: Reply): void;
   /** What survives a crash. Write here what the real process would persist. */

@@ -5,7 +5,8 @@ import { describeFault, type FaultPlan } from '../faults.ts';
 import type { TraceRecord } from '../trace.ts';
 
 export function formatRecord(r: TraceRecord): string {
-  const peer = r.peer === '' ? '' : ` ${r.kind === 'send' ? '->' : '<-'} ${r.peer}`;
+  // `deliver` is about a message from the peer; send, drop and timeout about one to it.
+  const peer = r.peer === '' ? '' : ` ${r.kind === 'deliver' ? '<-' : '->'} ${r.peer}`;
   return `${String(r.atMs).padStart(9)}ms #${r.index} ${r.node} ${r.kind}${peer}: ${r.detail}`;
 }
 

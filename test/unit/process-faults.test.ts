@@ -55,7 +55,7 @@ describe('process faults', () => {
       plan: { faults: [{ kind: 'restart', atMs: 1000, node: 'b' }] },
     });
     expect(received('b')).toEqual([]);
-    expect(result.trace.some((r) => r.kind === 'drop' && r.detail.includes('crashed or restarted'))).toBe(true);
+    expect(result.trace.some((r) => r.kind === 'drop' && r.detail.includes('was down or restarted'))).toBe(true);
   });
 
   it('restart keeps what the model wrote to its durable store and nothing else', () => {

@@ -1,0 +1,41 @@
+/**
+ * boot/order-deadlock under the explorer, with fixed seeds and budgets. The
+ * buggy variant's budget is 20 runs; every fix option gets ten times that.
+ */
+import { describe, expect, it } from 'vitest';
+import scenario from '../../scenarios/boot/order-deadlock.ts';
+import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
+
+const BUDGET = 20;
+const campaign = (variant: string, runs: number, stopOnFailure: boolean) => {
+  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
+  return summarize(scenario, spec, runCases(scenario, spec));
+};
+
+describe('boot/order-deadlock', () => {
+  it(`buggy: the deadlock is found within ${BUDGET} runs; it needs no fault at all`, () => {
+    const s = campaign('buggy', BUDGET, true);
+    expect(s.found).toBe(true);
+    expect(s.planSize).toBe(0);
+    expect(s.outcome).toMatchObject({ kind: 'liveness-violation', invariant: 'boot-completes' });
+    expect(s.outcome.kind === 'liveness-violation' && s.outcome.detail).toMatch(
+      /deploy-proxy activating \(health gate: \d+ failed probes\); deploy-dashboard inactive.*deploy-dashboard waits for deploy-proxy \(After=\).*wait cycle/,
+    );
+  });
+
+  it.each([
+    ['fix-health-url-drone', true],
+    ['fix-wants-dashboard-additive', true],
+    ['fix-health-url-ping', false],
+    ['fix-drop-after', false],
+    ['fix-wants-dashboard', false],
+    ['fixed', false],
+  ] as const)(`%s over ${10 * BUDGET} runs: fails = %s`, (variant, fails) => {
+    const s = campaign(variant, 10 * BUDGET, false);
+    expect(s.found).toBe(fails);
+    if (!fails) {
+      expect(s.runs).toBe(10 * BUDGET);
+      expect(s.warnings).toEqual([]);
+    }
+  });
+});
