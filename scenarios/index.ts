@@ -4,8 +4,10 @@
 import type { AnyScenario } from '../sim/index.ts';
 import bootOrderDeadlock from './boot/order-deadlock.ts';
 import canaryLease from './canary/lease.ts';
+import deletedOwner from './ownership/deleted-owner.ts';
+import keyCollision from './ownership/key-collision.ts';
 
-export const SCENARIOS: readonly AnyScenario[] = [canaryLease, bootOrderDeadlock];
+export const SCENARIOS: readonly AnyScenario[] = [canaryLease, deletedOwner, keyCollision, bootOrderDeadlock];
 
 /** The scenario with this id, or `undefined`. */
 export function findScenario(id: string): AnyScenario | undefined {

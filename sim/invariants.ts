@@ -20,7 +20,10 @@ import type { Json } from './faults.ts';
 export interface WorldView {
   /** True virtual time, in ms. */
   readonly nowMs: number;
-  /** When the plan's last fault heals (0 with no faults; Infinity if a node stays down). */
+  /**
+   * Start of the liveness phase: when the plan's last fault heals (0 with no
+   * faults; Infinity if a node stays down), or the scenario's `quietAfterMs` if later.
+   */
   readonly lastHealMs: number;
 }
 

@@ -105,7 +105,7 @@ function runGuarded(
       get nowMs() {
         return kernel.nowMs;
       },
-      lastHealMs: lastHealMs(plan),
+      lastHealMs: Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0),
     };
     const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view);
     checker = activeChecker;

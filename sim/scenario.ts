@@ -125,6 +125,12 @@ export interface Scenario<Flags extends BugFlags = BugFlags, Nodes = unknown> {
   readonly variants: { readonly buggy: Flags; readonly fixed: Flags } & Readonly<Record<string, Flags>>;
   /** How long a run lasts in true virtual ms (liveness deadlines may extend it). */
   readonly durationMs: number;
+  /**
+   * When the workload's own planned disruptions (a Connector replaced, a
+   * migration) are over. Liveness is judged from the later of this and the
+   * last fault's heal, so a planned outage is not blamed on the plan. Default 0.
+   */
+  readonly quietAfterMs?: number;
   /** Properties of every link unless `build` overrides one. */
   readonly link?: Partial<LinkSpec>;
   /** Lays out nodes, links and workload for one variant. */
