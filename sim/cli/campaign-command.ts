@@ -37,8 +37,7 @@ export async function campaignCommand(scenario: AnyScenario, options: CliOptions
   const spec = campaignSpec(scenario, options.variant, options.seed, runs, options.stopOnFailure);
   if (options.selfCheck) return selfCheckCampaign(scenario, spec);
   const shard = options.shard;
-  const include = shard === undefined ? undefined : (index: number) => index % shard.count === shard.index - 1;
-  const execute = { workers: options.workers, timeBudgetMs: options.timeBudgetMs, include, label: `${scenario.id} ${spec.variant}` };
+  const execute = { workers: options.workers, timeBudgetMs: options.timeBudgetMs, shard, label: `${scenario.id} ${spec.variant}` };
   process.stderr.write(banner(scenario, spec, execute) + (shard ? ` shard=${shard.index}/${shard.count}` : '') + '\n');
   const campaign = await executeCampaign(scenario, spec, execute);
   if (shard !== undefined) return writeShard(campaign, spec, shard, options);

@@ -8,6 +8,7 @@ import { spaceKinds } from '../fault-space.ts';
 import { summarize, runCases, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
+import { ownsRun, type Shard } from '../explore/worker-protocol.ts';
 import { buildReport } from '../../reports/build-report.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
@@ -20,7 +21,7 @@ import type { AnyScenario } from '../scenario.ts';
 import { writeFileAtomic } from './files.ts';
 import { stableStringify } from '../stable-json.ts';
 import { progressBar } from './progress.ts';
-import { afterWallTime, startStopwatch } from './wall-clock.ts';
+import { startStopwatch } from './wall-clock.ts';
 
 /**
  * Work spent shrinking one failure at most. A canary failure shrinks in about
@@ -38,8 +39,8 @@ export interface CampaignRun {
 export interface ExecuteOptions {
   readonly workers: number;
   readonly timeBudgetMs?: number;
-  /** Only these runs (a shard); default all. */
-  readonly include?: (index: number) => boolean;
+  /** Only this slice of the runs; default all. */
+  readonly shard?: Shard;
   readonly label: string;
 }
 
@@ -66,24 +67,12 @@ export async function executeCampaign(scenario: AnyScenario, spec: CampaignSpec,
     if (result.repro !== undefined) failures++;
     progress.update(done, failures);
   };
-  let cases: CaseResult[];
-  if (options.workers > 1) {
-    const pool = runCasesInWorkers(spec, options.workers, { onCase });
-    const cancel = options.timeBudgetMs === undefined ? () => {} : afterWallTime(options.timeBudgetMs, () => pool.stop());
-    try {
-      cases = await pool.done;
-    } finally {
-      cancel();
-    }
-    if (options.include !== undefined) cases = cases.filter((c) => options.include!(c.index));
-  } else {
-    const budgetMs = options.timeBudgetMs;
-    cases = runCases(scenario, spec, {
-      include: options.include,
-      shouldStop: budgetMs === undefined ? undefined : () => stopwatch.elapsedMs() >= budgetMs,
-      onCase,
-    });
-  }
+  const budgetMs = options.timeBudgetMs;
+  const outOfTime = budgetMs === undefined ? undefined : () => stopwatch.elapsedMs() >= budgetMs;
+  const cases =
+    options.workers > 1
+      ? await runCasesInWorkers(scenario, spec, options.workers, { onCase, shard: options.shard, outOfTime })
+      : runCases(scenario, spec, { include: options.shard === undefined ? undefined : (i) => ownsRun(i, 0, 1, options.shard), shouldStop: outOfTime, onCase });
   progress.finish();
   return { summary: summarize(scenario, spec, cases), cases, wallMs: stopwatch.elapsedMs() };
 }

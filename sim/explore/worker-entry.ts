@@ -1,10 +1,10 @@
 /**
- * A campaign worker: runs its share of the runs and posts each result.
+ * A campaign worker thread: runs its share of the runs and posts each result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyScenario } from '../scenario.ts';
 import { runCases } from './campaign.ts';
-import { STOP_AFTER, STOP_NOW, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';
+import { ownsRun, STOP_AFTER, STOP_NOW, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';
 
 const job = workerData as WorkerJob;
 const control = new Int32Array(job.control);
@@ -14,7 +14,7 @@ if (scenario === undefined) throw new Error(`worker: unknown scenario ${job.spec
 
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 runCases(scenario, job.spec, {
-  include: (index) => index % job.workerCount === job.workerIndex,
+  include: (index) => ownsRun(index, job.workerIndex, job.workerCount, job.shard),
   shouldStop: (index) => Atomics.load(control, STOP_NOW) !== 0 || index > Atomics.load(control, STOP_AFTER),
   onCase: (result) => post({ type: 'case', result }),
 });
