@@ -62,12 +62,12 @@ Options:
   --seed N                campaign seed, or the run's seed with --plan (0..4294967295, default 1)
   --runs K                campaign runs (default ${DEFAULT_RUNS})
   --time-budget T         stop the campaign after T of wall time (30s, 2m, 1h)
-  --workers N             run the campaign on N worker threads (default 1)
+  --workers N             run the campaign on N threads: the main one and N-1 workers (default 1)
   --shard I/N             run the I-th of N slices of the runs (I from 1), for a CI matrix
   --stop-on-failure       end a campaign at its first failing run
   --self-check            run each run twice and compare traces; exit 3 at the first difference
-  --emit-test             with --replay: write a vitest regression test for the repro
-  --out DIR               where repro files, shard results and tests go (default reports/out)
+  --emit-test             with --replay: write a vitest regression test to test/regressions/
+  --out DIR               where repro files, reports, the index and shard results go (default reports/out)
   --junit FILE            write JUnit XML of the results
   --json                  print exactly one JSON document on stdout; logs go to stderr
   --trace                 with --plan or --replay: print the full trace
