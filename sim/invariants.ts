@@ -11,8 +11,10 @@
  *   A goal no run reached is a warning that the search was blind there (a
  *   fault that never fires is caught, not silently inert).
  *
- * A check is a pure function of the world's current state: it reads
- * snapshots through node handles and must not change anything.
+ * A check reads the world through node handles and must not change it. It
+ * may keep a history of its own (a Jepsen-style checker over the run so far,
+ * say, to notice that ownership changed twice within a lease period): the
+ * invariants are built afresh for every run, so nothing leaks between runs.
  */
 import type { Json } from './faults.ts';
 

@@ -31,7 +31,7 @@ import { traefik } from '../../models/boot/traefik.ts';
 import { BOOT_BOUND_MS, TIMEOUT_START_MS } from '../../models/boot/timing.ts';
 import { unitJob } from '../../models/boot/unit-job.ts';
 import { describeCycle, unitsFor, waitCycle, type BootFlags } from '../../models/boot/units.ts';
-import { defineScenario, eventually, violated, type Json } from '../../sim/index.ts';
+import { defineScenario, eventually, sometimes, violated, type Json } from '../../sim/index.ts';
 
 const STACKS = ['proxy', 'dashboard', 'drone'] as const;
 
@@ -130,6 +130,11 @@ export function orderDeadlockScenario(options: { bootBoundMs?: number; timeoutSt
       },
     },
     invariants: ({ manager, jobs, units }) => [
+      sometimes(
+        'gate-waited-then-passed',
+        'The health gate having to wait for its URL (and then passing) is the path the deadlock lives on; a search that never gets there is blind.',
+        () => jobs.some((j) => j.snapshot()?.matches('active') === true && j.snapshot()!.context.failedProbes > 0),
+      ),
       eventually(
         'boot-completes',
         'A fresh boot that leaves a unit activating for 15 minutes takes the host out of service; every unit must be active well before TimeoutStartSec.',

@@ -12,7 +12,7 @@ import type { Arbitration } from '../../models/ownership/arbitration.ts';
 import { controller } from '../../models/ownership/controller.ts';
 import { agentNode, edge } from '../../models/ownership/edge.ts';
 import { LEASE_DURATION_MS, RECONCILE_PERIOD_MS } from '../../models/ownership/timing.ts';
-import { always, defineScenario, eventually, violated, type Link, type NodeHandle, type ScenarioBuilder, type ScenarioId } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated, type Link, type NodeHandle, type ScenarioBuilder, type ScenarioId } from '../../sim/index.ts';
 
 /** The public key both Connectors of case 2 held (status.connectionDetails.publicKey.id). */
 export const PUBLIC_KEY = 'c1469d2f5d1547edbdc2dcbd007d97f92be25e1efbbd9bb728a1d160797fd2b8';
@@ -209,6 +209,7 @@ class OwnerHistory {
 
 export function ownershipInvariants(nodes: OwnershipNodes) {
   const history = new OwnerHistory();
+  let edgeWasDown = false;
   const name = (ctx: ApiContext, uid: string | null) => (uid === null ? 'nobody' : (ctx.connectors[uid]?.name ?? uid));
   return [
     always(
@@ -279,6 +280,11 @@ export function ownershipInvariants(nodes: OwnershipNodes) {
         }
       }
       return true;
+    }),
+    sometimes('edge-recovered', 'An outage at the edge followed by recovery: the search reached the paths where ownership is contested.', () => {
+      const status = nodes.edge.snapshot()?.context.lastStatus;
+      if (status === 503) edgeWasDown = true;
+      return edgeWasDown && status === 200;
     }),
     eventually(
       'edge-serves-live-connector',
