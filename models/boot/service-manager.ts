@@ -63,6 +63,11 @@ export function bootTransaction(units: readonly UnitSpec[]): { jobs: Record<stri
   return { jobs, deleted };
 }
 
+/** The units `unit` is ordered after: its own `After=`, and units that are `Before=` it. */
+function orderedAfter(units: readonly UnitSpec[], unit: UnitSpec): string[] {
+  return [...unit.after, ...units.filter((u) => u.before.includes(unit.name)).map((u) => u.name)];
+}
+
 /** Jobs that can start now, and jobs that fail on a failed requirement. */
 export function runnable(units: readonly UnitSpec[], jobs: Readonly<Record<string, JobState>>): { start: string[]; fail: string[] } {
   const pending = (name: string) => jobs[name] === 'waiting' || jobs[name] === 'starting';
@@ -74,8 +79,7 @@ export function runnable(units: readonly UnitSpec[], jobs: Readonly<Record<strin
       fail.push(unit.name);
       continue;
     }
-    const orderedAfter = [...unit.after, ...units.filter((u) => u.before.includes(unit.name)).map((u) => u.name)];
-    if (!orderedAfter.some(pending)) start.push(unit.name);
+    if (!orderedAfter(units, unit).some(pending)) start.push(unit.name);
   }
   return { start, fail };
 }
@@ -85,8 +89,7 @@ export function waitingFor(units: readonly UnitSpec[], jobs: Readonly<Record<str
   const out: Record<string, string[]> = {};
   for (const unit of units) {
     if (jobs[unit.name] !== 'waiting') continue;
-    const orderedAfter = [...unit.after, ...units.filter((u) => u.before.includes(unit.name)).map((u) => u.name)];
-    out[unit.name] = orderedAfter.filter((d) => jobs[d] === 'waiting' || jobs[d] === 'starting');
+    out[unit.name] = orderedAfter(units, unit).filter((d) => jobs[d] === 'waiting' || jobs[d] === 'starting');
   }
   return out;
 }
@@ -97,6 +100,13 @@ export const serviceManager = setup({
   types: { input: {} as ServiceManagerInput, context: {} as ServiceManagerContext, events: {} as ServiceManagerEvent },
   guards: { allSettled: ({ context }) => settled(context.jobs) },
   actions: {
+    /** A unit's start command reported back: its job is over, its timeout cancelled. */
+    finishJob: enqueueActions(({ context, event, enqueue }, params: { state: 'active' | 'failed' }) => {
+      if (event.type !== 'unit.active' && event.type !== 'unit.failed') return;
+      enqueue.cancel(`timeout:${event.from}`);
+      enqueue.assign({ jobs: { ...context.jobs, [event.from]: params.state } });
+      if (event.type === 'unit.failed') enqueue(() => context.io.note(`${event.from}: ${event.reason}`));
+    }),
     /** Starts what can start, fails what must fail, until nothing changes. */
     dispatch: enqueueActions(({ context, enqueue }) => {
       const jobs = { ...context.jobs };
@@ -126,27 +136,8 @@ export const serviceManager = setup({
   },
   initial: 'booting',
   on: {
-    'unit.active': {
-      target: '.booting',
-      actions: [
-        enqueueActions(({ context, event, enqueue }) => {
-          enqueue.cancel(`timeout:${event.from}`);
-          enqueue.assign({ jobs: { ...context.jobs, [event.from]: 'active' } });
-        }),
-        'dispatch',
-      ],
-    },
-    'unit.failed': {
-      target: '.booting',
-      actions: [
-        enqueueActions(({ context, event, enqueue }) => {
-          enqueue.cancel(`timeout:${event.from}`);
-          enqueue.assign({ jobs: { ...context.jobs, [event.from]: 'failed' } });
-          enqueue(() => context.io.note(`${event.from}: ${event.reason}`));
-        }),
-        'dispatch',
-      ],
-    },
+    'unit.active': { target: '.booting', actions: [{ type: 'finishJob', params: { state: 'active' } }, 'dispatch'] },
+    'unit.failed': { target: '.booting', actions: [{ type: 'finishJob', params: { state: 'failed' } }, 'dispatch'] },
     'job-timeout': {
       target: '.booting',
       actions: [

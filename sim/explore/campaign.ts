@@ -107,7 +107,8 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   if (spec.stopOnFailure && firstFailure !== undefined) ordered = ordered.filter((c) => c.index <= firstFailure.index);
 
   const faultsFired: Record<string, number> = {};
-  for (const kind of spaceKinds(scenario.faultSpace ?? { windowMs: [0, 0], maxFaults: 0, kinds: {} })) faultsFired[kind] = 0;
+  // Every kind the space allows is counted, so one that never fired shows as 0.
+  for (const kind of scenario.faultSpace === undefined ? [] : spaceKinds(scenario.faultSpace)) faultsFired[kind] = 0;
   const states = new Set<string>();
   const transitions = new Set<string>();
   const sometimes = new Set<string>();
