@@ -7,8 +7,12 @@ import canaryLease from './canary/lease.ts';
 import deletedOwner from './ownership/deleted-owner.ts';
 import keyCollision from './ownership/key-collision.ts';
 import doubleProvision from './provision/double-provision.ts';
+import api503Blip from './tunnel/api-503-blip.ts';
+import detachReadiness from './tunnel/detach-readiness.ts';
+import dnsTtlRestart from './tunnel/dns-ttl-restart.ts';
+import endpointNormalization from './tunnel/endpoint-normalization.ts';
 
-export const SCENARIOS: readonly AnyScenario[] = [canaryLease, deletedOwner, keyCollision, bootOrderDeadlock, doubleProvision];
+export const SCENARIOS: readonly AnyScenario[] = [canaryLease, deletedOwner, keyCollision, bootOrderDeadlock, doubleProvision, api503Blip, dnsTtlRestart, detachReadiness, endpointNormalization];
 
 /** The scenario with this id, or `undefined`. */
 export function findScenario(id: string): AnyScenario | undefined {

@@ -17,7 +17,8 @@
  * Ranges are `[min, max]` whole numbers, both included; shrinking moves
  * toward `min`, so put the mildest value first.
  */
-import type { NodeId } from './faults.ts';
+import type { Arbitrary } from 'fast-check';
+import type { Json, NodeId } from './faults.ts';
 import type { Ratio } from './rng.ts';
 
 /** `[min, max]`, both included. */
@@ -52,11 +53,13 @@ export interface KernelKindSpaces {
 
 /**
  * A scenario's own fault kind in the space: the fields it may take. Each
- * field is a range of whole numbers or a list of choices (the first is the
- * one shrinking moves toward).
+ * field is a range of whole numbers, a list of choices (the first is the one
+ * shrinking moves toward), or any fast-check arbitrary of JSON values, when
+ * what the search explores is an input (an endpoint string the user types)
+ * rather than a magnitude; fast-check shrinks it like any other field.
  */
 export interface CustomKindSpace {
-  readonly fields: Readonly<Record<string, Range | { readonly oneOf: readonly (string | number | boolean)[] }>>;
+  readonly fields: Readonly<Record<string, Range | { readonly oneOf: readonly (string | number | boolean)[] } | { readonly arbitrary: Arbitrary<Json> }>>;
 }
 
 export interface FaultSpace {

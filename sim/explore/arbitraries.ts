@@ -100,7 +100,7 @@ function linkFault<K extends Fault['kind'], X extends object>(
 function customFault(kind: string, at: fc.Arbitrary<number>, space: CustomKindSpace): fc.Arbitrary<Fault> {
   const fields: Record<string, fc.Arbitrary<Json>> = {};
   for (const [name, spec] of Object.entries(space.fields)) {
-    fields[name] = 'oneOf' in spec ? pick(spec.oneOf) : int(spec as Range);
+    fields[name] = 'oneOf' in spec ? pick(spec.oneOf) : 'arbitrary' in spec ? spec.arbitrary : int(spec as Range);
   }
   return fc.record({ atMs: at, fields: fc.record(fields) }).map(({ atMs, fields: f }) => ({ kind, atMs, ...f }) as Fault);
 }

@@ -1,0 +1,65 @@
+/**
+ * The system every tunnel scenario runs: the authoritative DNS, the tunnel
+ * control plane (`api`) behind Envoy, the iroh gateway, and the CLI process
+ * (`tunnel-1`; later processes, after a restart, are `tunnel-2`, ...).
+ */
+import { authoritativeDns } from '../../models/tunnel/dns.ts';
+import { envoy } from '../../models/tunnel/envoy.ts';
+import { gateway, type GatewayFlags } from '../../models/tunnel/gateway.ts';
+import { tunnelApi } from '../../models/tunnel/tunnel-api.ts';
+import { tunnelCli, type CliFlags } from '../../models/tunnel/tunnel-cli.ts';
+import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from '../../sim/index.ts';
+
+export type TunnelFlags = CliFlags & GatewayFlags;
+
+/** Every bug flag as in the incident, and every fix. */
+export const TUNNEL_BUGGY: TunnelFlags = { pollErrors: 'abort-first', readiness: 'window-exit-0', reResolveOnDialFailure: false };
+export const TUNNEL_FIXED: TunnelFlags = { pollErrors: 'bounded', readiness: 'verify-or-75', reResolveOnDialFailure: true };
+
+/** The tunnel's public hostname. */
+export const HOSTNAME = 'talk-known-phk4r.datumproxy.net';
+
+export interface TunnelSystem {
+  readonly api: NodeHandle<typeof tunnelApi>;
+  readonly gateway: NodeHandle<typeof gateway>;
+  /** CLI processes in start order; only the first starts at t=0. */
+  readonly processes: readonly NodeHandle<typeof tunnelCli>[];
+  /** The next process to start after a stop. */
+  next: number;
+}
+
+export function buildTunnelSystem(sim: ScenarioBuilder, flags: TunnelFlags, options: { mode: 'foreground' | 'detach'; processes: number }): TunnelSystem {
+  // Servers first: nodes start in declaration order, and the CLI talks at once.
+  sim.node('dns', authoritativeDns, (io) => ({ io }));
+  const api = sim.node('api', tunnelApi, (io) => ({ io, dns: 'dns', hostname: HOSTNAME }));
+  sim.node('envoy', envoy, (io) => ({ io, upstream: 'api' }));
+  const gw = sim.node('gateway', gateway, (io) => ({ io, dns: 'dns', reResolveOnDialFailure: flags.reResolveOnDialFailure }));
+  const processes = Array.from({ length: options.processes }, (_, i) =>
+    sim.node(`tunnel-${i + 1}`, tunnelCli, (io) => ({ io, api: 'envoy', gateway: 'gateway', hostname: HOSTNAME, mode: options.mode, pollErrors: flags.pollErrors, readiness: flags.readiness }), {
+      startAtMs: i === 0 ? 0 : null,
+    }),
+  );
+  return { api, gateway: gw, processes, next: 1 };
+}
+
+/** Faults of the control plane: a slow reconcile, and access revoked. */
+export const CONTROL_PLANE_FAULTS: Record<'slow-reconcile' | 'revoke-access', CustomFaultHandler<TunnelSystem>> = {
+  'slow-reconcile': {
+    about: 'The slow-but-working path: the EnvoyPatchPolicy reconcile holds setup for durationMs from now.',
+    validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (extra setup time)"),
+    apply: (f, { api }) => {
+      if (api.status() !== 'up') return false;
+      api.send({ type: 'slow-reconcile', extraMs: f.durationMs as number });
+      return true;
+    },
+  },
+  'revoke-access': {
+    about: "The service account loses access to the tunnel: every call from now on is 403, a hard error.",
+    validate: () => undefined,
+    apply: (_f, { api }) => {
+      if (api.status() !== 'up') return false;
+      api.send({ type: 'revoke-access' });
+      return true;
+    },
+  },
+};
