@@ -3,6 +3,9 @@
  */
 import type { AnyScenario } from '../sim/index.ts';
 import bootOrderDeadlock from './boot/order-deadlock.ts';
+import coldStart from './dmsg/cold-start.ts';
+import emptyDiscovery from './dmsg/empty-discovery.ts';
+import registrationTimeout from './dmsg/registration-timeout.ts';
 import canaryLease from './canary/lease.ts';
 import deletedOwner from './ownership/deleted-owner.ts';
 import keyCollision from './ownership/key-collision.ts';
@@ -12,7 +15,7 @@ import detachReadiness from './tunnel/detach-readiness.ts';
 import dnsTtlRestart from './tunnel/dns-ttl-restart.ts';
 import endpointNormalization from './tunnel/endpoint-normalization.ts';
 
-export const SCENARIOS: readonly AnyScenario[] = [canaryLease, deletedOwner, keyCollision, bootOrderDeadlock, doubleProvision, api503Blip, dnsTtlRestart, detachReadiness, endpointNormalization];
+export const SCENARIOS: readonly AnyScenario[] = [canaryLease, deletedOwner, keyCollision, bootOrderDeadlock, doubleProvision, api503Blip, dnsTtlRestart, detachReadiness, endpointNormalization, coldStart, emptyDiscovery, registrationTimeout];
 
 /** The scenario with this id, or `undefined`. */
 export function findScenario(id: string): AnyScenario | undefined {

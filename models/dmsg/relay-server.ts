@@ -1,0 +1,165 @@
+/**
+ * A dmsg relay server (dmsg-server): an inbound listener with a kernel
+ * accept queue and an accept loop; an outbound transit client that keeps
+ * MIN_SESSIONS sessions to other servers from its configured list; and the
+ * registration of its entry with discovery, which needs a route to the
+ * registrar: discovery's own session with this server, or a session to a
+ * server that has one (the request is relayed).
+ *
+ * Bug flags, the layers of the cold-start trap:
+ * - `acceptGatedOnTransit` (3140): the accept loop waits for the transit
+ *   client's Ready() (a session to another server). In a cold fleet every
+ *   server waits for another to accept first.
+ * - `acceptGatedOnRegistration` (3143): the accept loop is parked behind the
+ *   blocking registration call, which needs a route through a server that
+ *   accepts.
+ * Dials that arrive before the accept loop runs wait in the accept queue (at
+ * most ACCEPT_BACKLOG) and are accepted when it starts, if their dialer has
+ * not given up.
+ */
+import { assign, raise, setup } from 'xstate';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { ACCEPT_BACKLOG, DIAL_RETRY_MS, DIAL_TIMEOUT_MS, ENTRY_REFRESH_MS, MIN_SESSIONS, READ_TIMEOUT_FIX_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
+
+export type ServerFlags = {
+  readonly acceptGatedOnTransit: boolean;
+  readonly acceptGatedOnRegistration: boolean;
+};
+
+interface ServerContext extends ServerFlags {
+  readonly io: NodeIO;
+  readonly disc: string;
+  /** The other servers in this server's configuration. */
+  readonly peers: readonly string[];
+  readonly accepting: boolean;
+  /** Outbound transit sessions. */
+  readonly sessions: readonly string[];
+  /** Who holds a session with this server (other servers, discovery). */
+  readonly inbound: readonly string[];
+  readonly backlog: readonly IncomingRequest[];
+  readonly registered: boolean;
+  /** No registration before this (a POST that failed at discovery waits for the entry's refresh). */
+  readonly registerNotBeforeMs: number;
+  /** Request ids of this server's own calls in flight, by purpose. */
+  readonly calls: Readonly<Record<string, { readonly kind: 'dial' | 'ping'; readonly peer: string } | { readonly kind: 'register' }>>;
+  /** Registrations relayed for other servers, by the id of the request to discovery. */
+  readonly relaying: Readonly<Record<string, IncomingRequest>>;
+  readonly nextPeer: number;
+}
+
+type Answer = ResponseEvent | TimeoutEvent;
+type ServerEvent =
+  | IncomingRequest<{ readonly type: 'dial' }>
+  | IncomingRequest<{ readonly type: 'ping' }>
+  | IncomingRequest<{ readonly type: 'relay-register'; readonly server: string }>
+  | Answer
+  | { readonly type: 'tick' }
+  | { readonly type: 'ping-tick' };
+
+type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { calls: Record<string, ServerContext['calls'][string]>; relaying: Record<string, IncomingRequest> };
+
+const isAnswer = (event: ServerEvent): event is Answer => event.type.endsWith('.response') || event.type.endsWith('.timeout');
+const ok = (event: Answer) => 'status' in event && event.status === 200;
+
+/** Starts the accept loop once its gates are open, accepting what waited in the queue. */
+function maybeAccept(d: Draft): void {
+  if (d.accepting) return;
+  if (d.acceptGatedOnTransit && d.sessions.length === 0) return;
+  if (d.acceptGatedOnRegistration && !d.registered) return;
+  d.accepting = true;
+  d.io.note(`accept loop running (${d.backlog.length} queued dials)`);
+  for (const dial of d.backlog) accept(d, dial);
+  d.backlog = [];
+}
+
+function accept(d: Draft, dial: IncomingRequest): void {
+  d.io.reply(dial, { status: 200 });
+  if (!d.inbound.includes(dial.from)) d.inbound = [...d.inbound, dial.from];
+}
+
+/** The transit client's dials for missing sessions, and a registration attempt. */
+function tick(d: Draft): void {
+  const dialing = Object.values(d.calls).filter((c) => c.kind === 'dial').length;
+  for (let missing = MIN_SESSIONS - d.sessions.length - dialing; missing > 0 && d.peers.length > 0; missing--) {
+    const peer = d.peers[d.nextPeer % d.peers.length]!;
+    d.nextPeer++;
+    if (d.sessions.includes(peer)) continue;
+    d.calls[d.io.request(peer, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS })] = { kind: 'dial', peer };
+  }
+  if (!d.registered && d.io.nowMs() >= d.registerNotBeforeMs && !Object.values(d.calls).some((c) => c.kind === 'register')) register(d);
+}
+
+/** Registers this server's entry: straight to discovery if it holds a session with us, else relayed by a peer. */
+function register(d: Draft): void {
+  const via = d.inbound.includes(d.disc) ? d.disc : d.sessions[0];
+  if (via === undefined) return;
+  const message = via === d.disc ? { type: 'register', server: d.io.node } : { type: 'relay-register', server: d.io.node };
+  // Generous: the discovery side's read timeout decides.
+  d.calls[d.io.request(via, message, { timeoutMs: READ_TIMEOUT_FIX_MS + 5_000 })] = { kind: 'register' };
+}
+
+function answered(d: Draft, event: Answer): void {
+  const relayed = d.relaying[event.requestId];
+  if (relayed !== undefined) {
+    delete d.relaying[event.requestId];
+    d.io.reply(relayed, 'status' in event ? { status: event.status, body: event.body } : { status: 504, body: 'discovery did not answer' });
+    return;
+  }
+  const call = d.calls[event.requestId];
+  if (call === undefined) return;
+  delete d.calls[event.requestId];
+  if (call.kind === 'dial' && ok(event) && !d.sessions.includes(call.peer)) d.sessions = [...d.sessions, call.peer];
+  if (call.kind === 'ping' && !ok(event)) d.sessions = d.sessions.filter((s) => s !== call.peer);
+  if (call.kind === 'register') {
+    if (ok(event)) d.registered = true;
+    else if ('status' in event && event.status === 400) {
+      // It reached discovery and was cut off: the entry-publish loop tries again at its next refresh.
+      d.registerNotBeforeMs = d.io.nowMs() + ENTRY_REFRESH_MS;
+      d.io.note(`registration failed: HTTP 400 ${JSON.stringify(event.body)}; next attempt at the entry refresh in ${ENTRY_REFRESH_MS} ms`);
+    }
+  }
+}
+
+export const relayServer = setup({
+  types: {
+    input: {} as ServerFlags & { io: NodeIO; disc: string; peers: readonly string[] },
+    context: {} as ServerContext,
+    events: {} as ServerEvent,
+  },
+  delays: { TICK: DIAL_RETRY_MS, PING: SESSION_PING_MS },
+  actions: {
+    handle: assign(({ context, event }) => {
+      const d: Draft = { ...context, calls: { ...context.calls }, relaying: { ...context.relaying } };
+      if (event.type === 'dial') {
+        if (d.accepting) accept(d, event as IncomingRequest);
+        else if (d.backlog.length < ACCEPT_BACKLOG) d.backlog = [...d.backlog, event as IncomingRequest];
+      } else if (event.type === 'ping') {
+        // A session this incarnation does not hold is gone: no echo.
+        const from = (event as IncomingRequest).from;
+        if (d.accepting && d.inbound.includes(from)) d.io.reply(event as IncomingRequest, { status: 200 });
+      } else if (event.type === 'relay-register') {
+        const request = event as IncomingRequest<{ type: 'relay-register'; server: string }>;
+        if (d.inbound.includes(d.disc)) d.relaying[d.io.request(d.disc, { type: 'register', server: request.server }, { timeoutMs: READ_TIMEOUT_FIX_MS + 5_000 })] = request;
+        else d.io.reply(request, { status: 503, body: 'no route to discovery' });
+      } else if (event.type === 'tick') {
+        tick(d);
+      } else if (event.type === 'ping-tick') {
+        for (const peer of d.sessions) d.calls[d.io.request(peer, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS })] = { kind: 'ping', peer };
+      } else if (isAnswer(event)) {
+        answered(d, event);
+      }
+      maybeAccept(d);
+      return d;
+    }),
+  },
+}).createMachine({
+  id: 'relay-server',
+  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: {}, relaying: {}, nextPeer: 0 }),
+  entry: 'handle',
+  on: { '*': { actions: 'handle' } },
+  type: 'parallel',
+  states: {
+    dialer: { initial: 'waiting', states: { waiting: { after: { TICK: { target: 'waiting', reenter: true, actions: raise({ type: 'tick' }) } } } } },
+    pinger: { initial: 'waiting', states: { waiting: { after: { PING: { target: 'waiting', reenter: true, actions: raise({ type: 'ping-tick' }) } } } } },
+  },
+});

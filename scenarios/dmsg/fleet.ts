@@ -1,0 +1,78 @@
+/**
+ * The relay fleet the dmsg scenarios share: discovery (`disc`) and up to
+ * FLEET_MAX servers (`srv-1`, ...), all down until the fleet boots. The
+ * `cold-start` fault boots `size` of them, in an order and over a spread
+ * the explorer chooses; a node's boot delay reaches its model through the
+ * per-run `boot` table, since a fault can only act at its own instant.
+ */
+import { discovery, storedEntries, type DiscoveryFlags } from '../../models/dmsg/discovery.ts';
+import { relayServer, type ServerFlags } from '../../models/dmsg/relay-server.ts';
+import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from '../../sim/index.ts';
+
+export type FleetFlags = ServerFlags & DiscoveryFlags;
+
+/** The largest fleet the library's scenarios lay out (the issue's 2 to 50; the benchmark goes further). */
+export const FLEET_MAX = 50;
+
+/** `srv-1` ... `srv-<count>`. */
+export function serverNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `srv-${i + 1}`);
+}
+
+export interface Fleet {
+  readonly disc: NodeHandle<typeof discovery>;
+  readonly servers: readonly NodeHandle<typeof relayServer>[];
+  /** Servers booted by the cold start, and when each was told to boot (its delay is in its model). */
+  readonly booted: Map<string, number>;
+}
+
+/** Lays out discovery and `max` servers (default FLEET_MAX), all down, each configured with all the others. */
+export function buildFleet(sim: ScenarioBuilder, flags: FleetFlags, options: { readonly max?: number } = {}): Fleet {
+  const configured = serverNames(options.max ?? FLEET_MAX);
+  const servers = configured.map((id) =>
+    sim.node(id, relayServer, (io) => ({ io, disc: 'disc', peers: configured.filter((p) => p !== id), acceptGatedOnTransit: flags.acceptGatedOnTransit, acceptGatedOnRegistration: flags.acceptGatedOnRegistration }), { startAtMs: null }),
+  );
+  const disc = sim.node('disc', discovery, (io) => ({ io, servers: configured, dialFrom: flags.dialFrom, readTimeoutMs: flags.readTimeoutMs }), { startAtMs: null });
+  return { disc, servers, booted: new Map() };
+}
+
+/** The fleet boots from all down: `size` servers, then discovery, all at once (boot spreads are the `slow-boot` fault's). */
+export const coldStart: CustomFaultHandler<Fleet> = {
+  about: 'The whole fleet boots from all down (a fleet-wide redeploy): size servers and discovery, whose store is empty.',
+  validate: (f) => (Number.isInteger(f.size) && (f.size as number) >= 1 ? undefined : "needs 'size' (a whole number of servers)"),
+  apply: (f, fleet) => {
+    if (fleet.booted.size > 0) return false;
+    if ((f.size as number) > fleet.servers.length) return false;
+    for (const server of fleet.servers.slice(0, f.size as number)) {
+      server.start();
+      fleet.booted.set(server.id, 0);
+    }
+    fleet.disc.start();
+    return true;
+  },
+};
+
+/** Why a server is not serving yet, for people. */
+export function describeServer(server: NodeHandle<typeof relayServer>, disc: NodeHandle<typeof discovery>): string {
+  const c = server.snapshot()?.context;
+  if (c === undefined) return `${server.id} down`;
+  const registered = c.registered && discoveryEntries(disc).has(server.id);
+  const waits: string[] = [];
+  if (!c.accepting) {
+    if (c.acceptGatedOnTransit && c.sessions.length === 0) waits.push('accept loop waits for transit Ready (no session)');
+    if (c.acceptGatedOnRegistration && !c.registered) waits.push('accept loop parked behind registration');
+  }
+  return `${server.id} ${c.accepting ? 'accepting' : `not accepting (${c.backlog.length} dials queued)`}, ${registered ? 'registered' : 'unregistered'}, ${c.sessions.length} sessions${waits.length > 0 ? `: ${waits.join('; ')}` : ''}`;
+}
+
+/** Whether a server is accepting and has its entry in discovery (`entries`: discovery's, as a set). */
+export function serving(server: NodeHandle<typeof relayServer>, entries: ReadonlySet<string>): boolean {
+  const c = server.snapshot()?.context;
+  return c !== undefined && c.accepting && c.registered && entries.has(server.id);
+}
+
+/** Discovery's entries, as a set (empty while it is down). */
+export function discoveryEntries(disc: NodeHandle<typeof discovery>): Set<string> {
+  const d = disc.snapshot();
+  return new Set(d === undefined ? [] : storedEntries(d.context.io));
+}

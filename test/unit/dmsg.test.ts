@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { POST_READ_BASE_MS, POST_READ_PER_CONCURRENT_MS, READ_TIMEOUT_BUG_MS } from '../../models/dmsg/timing.ts';
+import coldStart, { COLD_START_VARIANTS } from '../../scenarios/dmsg/cold-start.ts';
+import registrationTimeout from '../../scenarios/dmsg/registration-timeout.ts';
+import { run } from '../../sim/index.ts';
+
+const fleetOf = (size: number) => ({ faults: [{ kind: 'cold-start', atMs: 0, size }] });
+
+describe('dmsg/cold-start: each fix peels back one layer; only all three lift the fleet', () => {
+  it.each(Object.keys(COLD_START_VARIANTS))('%s', (variant) => {
+    const converges = variant === 'fixed';
+    for (const size of [2, 10]) expect(run(coldStart, variant, 1, fleetOf(size)).outcome.kind).toBe(converges ? 'pass' : 'liveness-violation');
+  });
+
+  it('buggy: dials pile up in the accept queues while no accept loop runs', () => {
+    const result = run(coldStart, 'buggy', 1, fleetOf(10));
+    expect(result.outcome.kind === 'liveness-violation' && result.outcome.values.queuedDials).toBeGreaterThan(10);
+  });
+
+  it('fix-3140-3142 (3143 left): discovery dials every server, but each accept loop is parked behind its registration', () => {
+    const result = run(coldStart, 'fix-3140-3142', 1, fleetOf(5));
+    expect(result.outcome.kind === 'liveness-violation' && result.outcome.detail).toContain('accept loop parked behind registration');
+  });
+});
+
+describe('dmsg/registration-timeout calibration', () => {
+  it(`a herd of 20 re-registrations is the smallest whose last read exceeds the 3 s read timeout (${POST_READ_BASE_MS} ms + ${POST_READ_PER_CONCURRENT_MS} ms per concurrent read)`, () => {
+    expect(POST_READ_BASE_MS + POST_READ_PER_CONCURRENT_MS * 19).toBeGreaterThan(READ_TIMEOUT_BUG_MS);
+    expect(POST_READ_BASE_MS + POST_READ_PER_CONCURRENT_MS * 18).toBeLessThanOrEqual(READ_TIMEOUT_BUG_MS);
+    const restart = (count: number) => ({ faults: [{ kind: 'fleet-restart', atMs: 30_000, count }] });
+    expect(run(registrationTimeout, 'buggy', 1, restart(19)).outcome.kind).toBe('pass');
+    expect(run(registrationTimeout, 'buggy', 1, restart(20)).outcome.kind).toBe('liveness-violation');
+    expect(run(registrationTimeout, 'fixed', 1, restart(40)).outcome.kind).toBe('pass');
+  });
+});
