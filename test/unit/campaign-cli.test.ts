@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.ts';
 import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';
 
 const RUNS = '60';
@@ -81,12 +82,13 @@ describe('sim campaigns', () => {
     // library at its default budgets when it regenerates reports/examples.
     const library = sim('--runs', '40', '--out', tempDir('sim-lib-'));
     expect(library.code).toBe(0);
-    for (const id of ['canary/lease', 'ownership/deleted-owner', 'ownership/key-collision', 'boot/order-deadlock']) {
+    for (const { id } of SCENARIOS) {
       expect(library.stdout).toMatch(new RegExp(`${id}\\s+buggy\\s+fails\\s+found`));
       expect(library.stdout).toMatch(new RegExp(`${id}\\s+fixed\\s+holds\\s+held\\s+40`));
     }
     expect(library.stdout).toContain('every expectation held');
-  });
+    // Twelve scenarios, a few seconds each.
+  }, 180_000);
 
   it.each([
     [['--scenario', 'canary/lease', '--shard', '3/2'], /--shard must be I\/N/],
