@@ -33,6 +33,8 @@ export interface ReportInput {
   /** The same seed and plan on the fixed variant, when the finding is not on it. */
   readonly fixed: { readonly variant: string; readonly outcome: Outcome } | null;
   readonly campaign: ReportData['campaign'];
+  /** The scenario's series under the minimal plan (see reports/series.ts), if it declares one. */
+  readonly series?: ReportData['series'];
 }
 
 export function buildReport(input: ReportInput): ReportData {
@@ -85,6 +87,7 @@ export function buildReport(input: ReportInput): ReportData {
     sequence: { participants, messages, cut: totalMessages - messages.length },
     timeline: { actors: timelines(run.trace, actors, run.simulatedMs, TIMELINE_INTERVALS_PER_ACTOR) },
     fixed: fixedVerdict,
+    series: input.series ?? null,
     campaign: input.campaign,
     trace: { hash: run.traceHash, records: run.traceLength, events: run.events, simulatedMs: run.simulatedMs },
   };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeOutcome } from '../sim/outcome.ts';
 import { formatT } from './narrative.ts';
-import { sequenceDiagram, stateGantt } from './mermaid.ts';
+import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
 import type { ReportData } from './report-data.ts';
 
 /** Escapes text for HTML content and attribute values. */
@@ -87,6 +87,15 @@ export function renderHtml(data: ReportData): string {
       ? '<p>This finding is on the fixed variant itself.</p>'
       : `<p class="verdict${data.fixed.outcome.kind === 'pass' ? ' held' : ''}">${html(data.fixed.verdict)} Outcome: ${html(describeOutcome(data.fixed.outcome))}.</p>`,
   );
+
+  if (data.series !== null) {
+    body.push(`<h2>${html(data.series.name[0]!.toUpperCase() + data.series.name.slice(1))}</h2>`);
+    body.push(`<p>The minimal plan run to the end on ${data.series.lines.map((l) => `<code>${html(l.variant)}</code>`).join(' and ')} (lines in that order), invariants off.</p>`);
+    body.push(`<div class="diagram" id="series"><pre class="mermaid">${html(seriesChart(data.series))}</pre></div>`);
+    body.push(`<table><tr><th>from</th>${data.series.lines.map((l) => `<th>${html(l.variant)}</th>`).join('')}</tr>`);
+    for (const row of seriesRows(data.series)) body.push(`<tr>${row.map((cell) => `<td>${html(cell)}</td>`).join('')}</tr>`);
+    body.push('</table>');
+  }
 
   if (data.campaign !== null) {
     const c = data.campaign;

@@ -4,7 +4,7 @@
  */
 import { describeOutcome } from '../sim/outcome.ts';
 import { formatT } from './narrative.ts';
-import { sequenceDiagram, stateGantt } from './mermaid.ts';
+import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
 import type { ReportData } from './report-data.ts';
 
 /** Text safe in Markdown prose and table cells: no markup, no HTML, no column breaks. */
@@ -66,6 +66,15 @@ export function renderMarkdown(data: ReportData): string {
 
   out.push('## The same plan on the fixed variant', '');
   out.push(data.fixed === null ? 'This finding is on the fixed variant itself.' : `${md(data.fixed.verdict)} Outcome: ${md(describeOutcome(data.fixed.outcome))}.`, '');
+
+  if (data.series !== null) {
+    out.push(`## ${md(data.series.name[0]!.toUpperCase() + data.series.name.slice(1))}`, '');
+    out.push(`The minimal plan run to the end on ${data.series.lines.map((l) => `\`${l.variant}\``).join(' and ')} (lines in that order), invariants off.`, '');
+    out.push('```mermaid', seriesChart(data.series), '```', '');
+    out.push(`| from | ${data.series.lines.map((l) => md(l.variant)).join(' | ')} |`, `|---|${data.series.lines.map(() => '---|').join('')}`);
+    for (const row of seriesRows(data.series)) out.push(`| ${row.join(' | ')} |`);
+    out.push('');
+  }
 
   if (data.campaign !== null) {
     const c = data.campaign;

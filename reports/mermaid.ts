@@ -68,3 +68,23 @@ export function stateGantt(data: ReportData): string {
   }
   return lines.join('\n');
 }
+
+/** The scenario's series as a line chart, one line per variant (in the order of `data.series.lines`). */
+export function seriesChart(series: NonNullable<ReportData['series']>): string {
+  const buckets = series.lines[0]?.counts.length ?? 0;
+  const max = Math.max(1, ...series.lines.flatMap((l) => l.counts));
+  const lines = [
+    'xychart-beta',
+    `  title "${mermaidText(`${series.name} (${series.lines.map((l) => l.variant).join(' vs ')})`)}"`,
+    `  x-axis "bucket of ${series.bucketMs / 1000} s" [${Array.from({ length: buckets }, (_, i) => i + 1).join(', ')}]`,
+    `  y-axis "count" 0 --> ${max}`,
+  ];
+  for (const line of series.lines) lines.push(`  line [${line.counts.join(', ')}]`);
+  return lines.join('\n');
+}
+
+/** The series as table rows: bucket start, then one count per variant. */
+export function seriesRows(series: NonNullable<ReportData['series']>): string[][] {
+  const buckets = series.lines[0]?.counts.length ?? 0;
+  return Array.from({ length: buckets }, (_, i) => [`${(i * series.bucketMs) / 1000} s`, ...series.lines.map((l) => String(l.counts[i]))]);
+}

@@ -64,6 +64,8 @@ export interface ReportData {
     readonly actors: readonly { readonly node: string; readonly intervals: readonly StateInterval[]; readonly cut: number }[];
   };
   readonly fixed: { readonly variant: string; readonly outcome: Outcome; readonly verdict: string } | null;
+  /** The scenario's series over time under the minimal plan, for the finding's variant and `fixed`; null if it declares none. */
+  readonly series: ReportSeries | null;
   readonly campaign: {
     readonly seed: number;
     readonly runs: number;
@@ -75,6 +77,12 @@ export interface ReportData {
     readonly warnings: readonly string[];
   } | null;
   readonly trace: { readonly hash: string; readonly records: number; readonly events: number; readonly simulatedMs: number };
+}
+
+export interface ReportSeries {
+  readonly name: string;
+  readonly bucketMs: number;
+  readonly lines: readonly { readonly variant: string; readonly counts: readonly number[] }[];
 }
 
 export interface SequenceMessage {

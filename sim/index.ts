@@ -2,7 +2,7 @@
  * The public API of the testbed's kernel: what a scenario or model author
  * imports. Everything here is documented with TSDoc at its definition.
  */
-export { defineScenario, variantNames } from './scenario.ts';
+export { defineScenario, operatorAction, variantNames, windowFault } from './scenario.ts';
 export type {
   AnyScenario,
   BugFlags,
@@ -12,6 +12,8 @@ export type {
   Scenario,
   ScenarioBuilder,
   ScenarioId,
+  FaultEvent,
+  ScenarioSeries,
   ScenarioSource,
 } from './scenario.ts';
 export { always, eventually, sometimes, violated } from './invariants.ts';

@@ -8,7 +8,7 @@
  * merely when its time came. A campaign uses this to warn about faults that
  * are declared but never bite.
  */
-import { describeFault, KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type KernelFault } from './faults.ts';
+import { describeFault, KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type KernelFault, type NodeId } from './faults.ts';
 import type { AnyScenario } from './scenario.ts';
 import type { World } from './world.ts';
 
@@ -127,12 +127,13 @@ export class Injector {
     const handler = this.scenario.customFaults?.[fault.kind];
     if (handler === undefined) throw new Error(`scenario ${this.scenario.id} has no fault kind '${fault.kind}'`);
     const nodes = this.world.builtNodes;
-    if (handler.apply(fault, nodes)) this.fired[i] = true;
+    const node = (id: NodeId) => this.world.handle(id);
+    if (handler.apply(fault, nodes, node)) this.fired[i] = true;
     const { heal } = handler;
     if (heal !== undefined && typeof fault.durationMs === 'number') {
       this.world.kernel.after(fault.durationMs, () => {
         this.world.kernel.record('sim', 'heal', '', describeFault(fault));
-        heal(fault, nodes);
+        heal(fault, nodes, node);
       });
     }
   }

@@ -29,6 +29,7 @@ import type { Invariant } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
 import type { NodeIO, NodeStatus } from './node.ts';
 import type { Rng } from './rng.ts';
+import type { TraceRecord } from './trace.ts';
 
 /** `family/name`, for example `ownership/deleted-owner`. */
 export type ScenarioId = `${string}/${string}`;
@@ -94,10 +95,11 @@ export interface CustomFaultHandler<Nodes> {
   /**
    * Applies the fault. Returns whether it had an effect (an operator restart
    * of a workspace that does not exist has none), for campaign accounting.
+   * `node` finds any node's handle by its id.
    */
-  apply(fault: CustomFault, nodes: Nodes): boolean;
+  apply(fault: CustomFault, nodes: Nodes, node: (id: NodeId) => NodeHandle): boolean;
   /** Ends the fault's window, if `durationMs` gave it one. */
-  heal?(fault: CustomFault, nodes: Nodes): void;
+  heal?(fault: CustomFault, nodes: Nodes, node: (id: NodeId) => NodeHandle): void;
 }
 
 /** Where a scenario comes from. */
@@ -138,9 +140,22 @@ export interface Scenario<Flags extends BugFlags = BugFlags, Nodes = unknown> {
   /** What must hold, given what `build` returned. */
   invariants(nodes: Nodes, flags: Flags): readonly Invariant[];
   /** The scenario's own fault kinds, by `kind`. */
-  readonly customFaults?: Readonly<Record<string, CustomFaultHandler<Nodes>>>;
+  readonly customFaults?: Readonly<Record<string, CustomFaultHandler<NoInfer<Nodes>>>>;
   /** What the explorer may do to the system: kinds, targets, window, magnitudes. */
   readonly faultSpace?: FaultSpace;
+  /**
+   * A figure over time that a report plots for the finding's variant and for
+   * `fixed` under the same plan (reconnects per minute, say): trace records
+   * that `counts` accepts, counted per `bucketMs` of virtual time.
+   */
+  readonly series?: ScenarioSeries;
+}
+
+/** See {@link Scenario.series}. */
+export interface ScenarioSeries {
+  readonly name: string;
+  readonly bucketMs: number;
+  readonly counts: (record: TraceRecord) => boolean;
 }
 
 /** A scenario of any flags and nodes, as registries hold them. */
@@ -176,4 +191,48 @@ export function variantNames(scenario: AnyScenario): string[] {
 /** A fault is one of the scenario's own kinds. */
 export function isCustomFault(scenario: AnyScenario, fault: Fault): fault is CustomFault {
   return scenario.customFaults !== undefined && Object.prototype.hasOwnProperty.call(scenario.customFaults, fault.kind);
+}
+
+/** An event a helper sends: a `type` and any fields. */
+export type FaultEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+/**
+ * A custom fault that is a window: `start` is sent to the node named
+ * `target` when the fault begins and `end` when it heals (`durationMs`
+ * later). It has no effect, and is not counted as fired, while the node is
+ * down.
+ *
+ * ```ts
+ * customFaults: { 'mitm-strip': windowFault('An attacker strips the ML-KEM share.', 'relay', { type: 'mitm', on: true }, { type: 'mitm', on: false }) },
+ * faultSpace: { ..., custom: { 'mitm-strip': { fields: { durationMs: [1_000, 30_000] } } } },
+ * ```
+ */
+export function windowFault(about: string, target: NodeId, start: FaultEvent, end: FaultEvent): CustomFaultHandler<unknown> {
+  return {
+    about,
+    validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (how long the window lasts)"),
+    apply: (_f, _nodes, node) => {
+      if (node(target).status() === 'down') return false;
+      node(target).send(start as never);
+      return true;
+    },
+    heal: (_f, _nodes, node) => node(target).send(end as never),
+  };
+}
+
+/**
+ * A custom fault that is one event sent to the node named `target` (an
+ * operator's action: a restart from a console, access revoked). No effect
+ * while the node is not up.
+ */
+export function operatorAction(about: string, target: NodeId, event: FaultEvent): CustomFaultHandler<unknown> {
+  return {
+    about,
+    validate: () => undefined,
+    apply: (_f, _nodes, node) => {
+      if (node(target).status() !== 'up') return false;
+      node(target).send(event as never);
+      return true;
+    },
+  };
 }

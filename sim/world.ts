@@ -51,6 +51,11 @@ export class World {
     return node;
   }
 
+  /** A handle on the node named `id`, as `build` would get (custom fault helpers use it). */
+  handle(id: NodeId): NodeHandle {
+    return handleFor(this.node(id));
+  }
+
   modelErrorFrom(node: SimNode, error: unknown): void {
     this.modelError ??= { node: node.id, atMs: this.kernel.nowMs, message: errorMessage(error) };
     this.kernel.record(node.id, 'crash', '', `model threw: ${errorMessage(error)}`);

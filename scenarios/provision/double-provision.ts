@@ -23,7 +23,7 @@ import { delegationClient } from '../../models/provision/delegation-client.ts';
 import { HEARTBEAT_MS, LIVENESS_BOUND_MS, ONLINE_WORKING_BOUND_MS, REGISTER_RECOVERY_BOUND_MS } from '../../models/provision/timing.ts';
 import { isLive } from '../../models/provision/tokens.ts';
 import { workspaceRuntime, type RuntimeFlags } from '../../models/provision/workspace-runtime.ts';
-import { always, defineScenario, eventually, ratio, sometimes, violated, type NodeHandle } from '../../sim/index.ts';
+import { always, defineScenario, eventually, operatorAction, ratio, sometimes, violated, type NodeHandle } from '../../sim/index.ts';
 
 export type ProvisionFlags = ControlPlaneFlags & RuntimeFlags;
 
@@ -96,15 +96,7 @@ export function doubleProvisionScenario(options: { readonly checks?: readonly st
       return { boxes, ec2, client, cp };
     },
     customFaults: {
-      'admin-restart': {
-        about: 'An operator restarts the workspace from the admin console (a recreate).',
-        validate: () => undefined,
-        apply: (_f, { cp }) => {
-          if (cp.status() !== 'up') return false;
-          cp.send({ type: 'admin-restart' });
-          return true;
-        },
-      },
+      'admin-restart': operatorAction('An operator restarts the workspace from the admin console (a recreate).', 'cp', { type: 'admin-restart' }),
       'slow-boot': {
         about: 'The next instance launched boots this much slower (a slow image pull, a cold AMI).',
         validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (extra boot time)"),

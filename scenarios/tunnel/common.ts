@@ -8,7 +8,7 @@ import { envoy } from '../../models/tunnel/envoy.ts';
 import { gateway, type GatewayFlags } from '../../models/tunnel/gateway.ts';
 import { tunnelApi } from '../../models/tunnel/tunnel-api.ts';
 import { tunnelCli, type CliFlags } from '../../models/tunnel/tunnel-cli.ts';
-import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from '../../sim/index.ts';
+import { operatorAction, type CustomFaultHandler, type NodeHandle, type ScenarioBuilder } from '../../sim/index.ts';
 
 export type TunnelFlags = CliFlags & GatewayFlags;
 
@@ -53,13 +53,5 @@ export const CONTROL_PLANE_FAULTS: Record<'slow-reconcile' | 'revoke-access', Cu
       return true;
     },
   },
-  'revoke-access': {
-    about: "The service account loses access to the tunnel: every call from now on is 403, a hard error.",
-    validate: () => undefined,
-    apply: (_f, { api }) => {
-      if (api.status() !== 'up') return false;
-      api.send({ type: 'revoke-access' });
-      return true;
-    },
-  },
+  'revoke-access': operatorAction('The service account loses access to the tunnel: every call from now on is 403, a hard error.', 'api', { type: 'revoke-access' }),
 };

@@ -9,6 +9,7 @@ import { summarize, runCases, type CampaignSpec, type CampaignSummary } from '..
 import type { CaseResult } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
 import { ownsRun, type Shard } from '../explore/worker-protocol.ts';
+import { seriesFor } from '../../reports/series.ts';
 import { buildReport } from '../../reports/build-report.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
@@ -131,6 +132,7 @@ export function writeFindings(
       invariantWhy: invariants.find((inv) => inv.name === broken)?.why ?? '',
       replayCommand: `npm run sim -- --replay ${reproPath}`,
       fixed: summary.variant === 'fixed' ? null : { variant: 'fixed', outcome: run(scenario, 'fixed', finding.seed, plan).outcome },
+      series: seriesFor(scenario, summary.variant, finding.seed, plan),
       campaign: {
         seed: summary.seed,
         runs: summary.runs,

@@ -1,0 +1,80 @@
+/**
+ * The route setup node's circuit breaker for one destination (3158). Callers
+ * ask the setup node for a route; it forwards to the destination unless the
+ * breaker is open.
+ *
+ * closed → (FAILURES_TO_OPEN consecutive failures) → open → (cooldown) →
+ * half-open, where probes decide: a success closes it, a failure opens it
+ * again. Bug flag `halfOpenAdmitsAll`: the incident's half-open state let
+ * every caller through at once (a herd at a destination that may still be
+ * down); the fix admits one probe and fails the others fast.
+ */
+import { assign, setup } from 'xstate';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+
+/** Consecutive failures that open the breaker. Assumed: 3. */
+export const FAILURES_TO_OPEN = 3;
+/** How long the breaker stays open before it lets a probe through. Assumed: 5 s. */
+export const BREAKER_COOLDOWN_MS = 5_000;
+/** Deadline of one forwarded route setup. Assumed: 2 s. */
+export const SETUP_TIMEOUT_MS = 2_000;
+
+export type BreakerFlags = { readonly halfOpenAdmitsAll: boolean };
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+interface BreakerContext extends BreakerFlags {
+  readonly io: NodeIO;
+  readonly destination: string;
+  readonly state: BreakerState;
+  readonly failures: number;
+  readonly openedAtMs: number;
+  /** Forwarded requests in flight, by the id of the request to the destination. */
+  readonly inFlight: Readonly<Record<string, { readonly caller: IncomingRequest; readonly probe: boolean }>>;
+}
+
+type BreakerEvent = IncomingRequest<{ readonly type: 'route' }> | ResponseEvent<'setup'> | TimeoutEvent<'setup'>;
+
+/** Probes in flight now. */
+export function probesInFlight(context: Pick<BreakerContext, 'inFlight'>): number {
+  return Object.values(context.inFlight).filter((f) => f.probe).length;
+}
+
+export const circuitBreaker = setup({
+  types: {
+    input: {} as BreakerFlags & { io: NodeIO; destination: string },
+    context: {} as BreakerContext,
+    events: {} as BreakerEvent,
+  },
+  actions: {
+    route: assign(({ context, event }) => {
+      const caller = event as IncomingRequest;
+      let state = context.state;
+      if (state === 'open' && context.io.nowMs() - context.openedAtMs >= BREAKER_COOLDOWN_MS) state = 'half-open';
+      const admit = state === 'closed' || (state === 'half-open' && (context.halfOpenAdmitsAll || probesInFlight(context) === 0));
+      if (!admit) {
+        context.io.reply(caller, { status: 503, body: 'destination circuit breaker open' });
+        return { state };
+      }
+      const id = context.io.request(context.destination, { type: 'setup' }, { timeoutMs: SETUP_TIMEOUT_MS });
+      return { state, inFlight: { ...context.inFlight, [id]: { caller, probe: state === 'half-open' } } };
+    }),
+    answer: assign(({ context, event }) => {
+      const e = event as ResponseEvent | TimeoutEvent;
+      const { [e.requestId]: flight, ...rest } = context.inFlight;
+      if (flight === undefined) return {};
+      const ok = 'status' in e && e.status === 200;
+      context.io.reply(flight.caller, ok ? { status: 200 } : { status: 502, body: 'route setup failed' });
+      if (ok) return { inFlight: rest, state: flight.probe || context.state === 'closed' ? 'closed' : context.state, failures: 0 };
+      const failures = context.failures + 1;
+      if (flight.probe || (context.state === 'closed' && failures >= FAILURES_TO_OPEN)) {
+        if (context.state !== 'open') context.io.note(`breaker open (${flight.probe ? 'probe failed' : `${failures} failures`})`);
+        return { inFlight: rest, state: 'open' as const, failures, openedAtMs: context.io.nowMs() };
+      }
+      return { inFlight: rest, failures };
+    }),
+  },
+}).createMachine({
+  id: 'circuit-breaker',
+  context: ({ input }) => ({ ...input, state: 'closed', failures: 0, openedAtMs: 0, inFlight: {} }),
+  on: { route: { actions: 'route' }, 'setup.response': { actions: 'answer' }, 'setup.timeout': { actions: 'answer' } },
+});
