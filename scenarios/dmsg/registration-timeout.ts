@@ -8,7 +8,7 @@
  * read was cut off ("unexpected EOF"), and the server fell out of discovery.
  * The fix raised the read timeout to 30 s.
  *
- * A fleet of 40 servers (all three cold-start fixes in) boots one by one;
+ * A fleet of 30 servers (all three cold-start fixes in) boots one by one;
  * the explorer restarts groups of them at once. Invariant: every running
  * server is accepting and registered within 60 s of the last restart.
  */
@@ -16,7 +16,7 @@ import { CONVERGE_BOUND_MS, POST_READ_BASE_MS, POST_READ_PER_CONCURRENT_MS, READ
 import { defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
 import { buildFleet, describeServer, discoveryEntries, serving, type FleetFlags } from './fleet.ts';
 
-const FLEET = 40;
+const FLEET = 30;
 /** The fleet boots one server every 500 ms (longer than one read), so booting is no herd; restarts come after. */
 const BOOT_GAP_MS = 500;
 const BOOTED_MS = FLEET * BOOT_GAP_MS;

@@ -30,6 +30,6 @@ describe('dmsg/registration-timeout calibration', () => {
     const restart = (count: number) => ({ faults: [{ kind: 'fleet-restart', atMs: 30_000, count }] });
     expect(run(registrationTimeout, 'buggy', 1, restart(19)).outcome.kind).toBe('pass');
     expect(run(registrationTimeout, 'buggy', 1, restart(20)).outcome.kind).toBe('liveness-violation');
-    expect(run(registrationTimeout, 'fixed', 1, restart(40)).outcome.kind).toBe('pass');
+    expect(run(registrationTimeout, 'fixed', 1, restart(30)).outcome.kind).toBe('pass');
   });
 });
