@@ -252,7 +252,7 @@ export class SimNode {
 }
 
 /**
- * xstate's scheduler stamps every delayed event with `Date.now()`; running
+ * xstate's scheduler stamps every delayed event with the wall clock; running
  * it inside {@link asXstateScheduler} lets the guard answer with virtual time.
  * The scheduler is looked up on the system at each call, so wrapping the
  * property covers every actor of the system.

@@ -13,6 +13,8 @@ export interface Stopwatch {
 }
 
 export function startStopwatch(): Stopwatch {
+  // Real time on purpose, and only between runs: it times the campaign for the
+  // person at the terminal and cannot reach a run (the guard refuses it there).
   const start = performance.now();
   return { elapsedMs: () => performance.now() - start };
 }
