@@ -45,17 +45,20 @@ export class InvariantChecker {
   /** Checks after one step; returns the first broken safety property. */
   afterStep(): SafetyViolation | undefined {
     const world: WorldView = this.view;
-    for (const invariant of this.always) {
-      const violation = evaluate(invariant, world);
-      if (violation !== undefined) {
-        return { kind: 'safety-violation', invariant: invariant.name, atMs: world.nowMs, detail: violation.detail, values: violation.values };
-      }
-    }
+    // Goals first: a goal reached on the very step a safety property breaks
+    // was reached (the step that downgrades a session both reaches "a
+    // downgrade was attempted" and breaks "no silent downgrade").
     for (let i = this.sometimesLeft.length - 1; i >= 0; i--) {
       const goal = this.sometimesLeft[i]!;
       if (evaluate(goal, world) === undefined) {
         this.reached.push(goal.name);
         this.sometimesLeft.splice(i, 1);
+      }
+    }
+    for (const invariant of this.always) {
+      const violation = evaluate(invariant, world);
+      if (violation !== undefined) {
+        return { kind: 'safety-violation', invariant: invariant.name, atMs: world.nowMs, detail: violation.detail, values: violation.values };
       }
     }
     if (world.nowMs >= this.view.lastHealMs) {
