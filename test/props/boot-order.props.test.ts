@@ -3,18 +3,14 @@
  * buggy variant's budget is 20 runs; every fix option gets ten times that.
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import scenario from '../../scenarios/boot/order-deadlock.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
 
 const BUDGET = 20;
-const campaign = (variant: string, runs: number, stopOnFailure: boolean) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
-  return summarize(scenario, spec, runCases(scenario, spec));
-};
 
 describe('boot/order-deadlock', () => {
   it(`buggy: the deadlock is found within ${BUDGET} runs; it needs no fault at all`, () => {
-    const s = campaign('buggy', BUDGET, true);
+    const s = campaign(scenario, 'buggy', BUDGET, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.planSize).toBe(0);
     expect(s.outcome).toMatchObject({ kind: 'liveness-violation', invariant: 'boot-completes' });
@@ -31,7 +27,7 @@ describe('boot/order-deadlock', () => {
     ['fix-wants-dashboard', false],
     ['fixed', false],
   ] as const)(`%s over ${10 * BUDGET} runs: fails = %s`, (variant, fails) => {
-    const s = campaign(variant, 10 * BUDGET, false);
+    const s = campaign(scenario, variant, 10 * BUDGET);
     expect(s.found).toBe(fails);
     if (!fails) {
       expect(s.runs).toBe(10 * BUDGET);

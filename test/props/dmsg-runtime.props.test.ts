@@ -5,6 +5,7 @@
  * `warned` variant of pq-downgrade) holds for ten times the budget.
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import breakerHerd from '../../scenarios/dmsg/breaker-herd.ts';
 import healthLies from '../../scenarios/dmsg/health-lies.ts';
 import pingStorm from '../../scenarios/dmsg/ping-storm.ts';
@@ -12,13 +13,7 @@ import pqDowngrade from '../../scenarios/dmsg/pq-downgrade.ts';
 import readyLatch from '../../scenarios/dmsg/ready-latch.ts';
 import routeLeak from '../../scenarios/dmsg/route-leak.ts';
 import zombieEntry from '../../scenarios/dmsg/zombie-entry.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
-import type { AnyScenario } from '../../sim/index.ts';
 
-const campaign = (scenario: AnyScenario, variant: string, runs: number, stopOnFailure: boolean) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
-  return summarize(scenario, spec, runCases(scenario, spec));
-};
 
 describe.each([
   [pingStorm, 10, 'no-reconnect-storm'],
@@ -30,20 +25,20 @@ describe.each([
   [pqDowngrade, 10, 'no-silent-downgrade'],
 ] as const)('$id', (scenario, budget, invariant) => {
   it(`buggy: found within ${budget} runs and shrunk to a 1-minimal plan breaking ${invariant}`, () => {
-    const s = campaign(scenario, 'buggy', budget, true);
+    const s = campaign(scenario, 'buggy', budget, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.oneMinimal).toBe(true);
     expect(s.outcome).toMatchObject({ invariant });
   });
 
   it(`fixed: holds for ${10 * budget} runs with every fault kind firing`, () => {
-    const s = campaign(scenario, 'fixed', 10 * budget, false);
+    const s = campaign(scenario, 'fixed', 10 * budget);
     expect(s.found).toBe(false);
     expect(s.warnings).toEqual([]);
   });
 });
 
 it('dmsg/pq-downgrade: the warned variant (downgrades observable, not refused) holds for 100 runs', () => {
-  const s = campaign(pqDowngrade, 'warned', 100, false);
+  const s = campaign(pqDowngrade, 'warned', 100);
   expect(s.found).toBe(false);
 });

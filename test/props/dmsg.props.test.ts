@@ -5,16 +5,11 @@
  * cold-start table (every combination of the three fixes) comes from here.
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import coldStart from '../../scenarios/dmsg/cold-start.ts';
 import emptyDiscovery from '../../scenarios/dmsg/empty-discovery.ts';
 import registrationTimeout from '../../scenarios/dmsg/registration-timeout.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
-import type { AnyScenario } from '../../sim/index.ts';
 
-const campaign = (scenario: AnyScenario, variant: string, runs: number, stopOnFailure: boolean) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
-  return summarize(scenario, spec, runCases(scenario, spec));
-};
 
 describe.each([
   [coldStart, 20, 'fleet-converges', 1],
@@ -22,7 +17,7 @@ describe.each([
   [registrationTimeout, 10, 'fleet-registered', 1],
 ] as const)('$id', (scenario, budget, invariant, planSize) => {
   it(`buggy: found within ${budget} runs and shrunk to a 1-minimal plan of ${planSize} fault(s)`, () => {
-    const s = campaign(scenario, 'buggy', budget, true);
+    const s = campaign(scenario, 'buggy', budget, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.oneMinimal).toBe(true);
     expect(s.planSize).toBe(planSize);
@@ -30,7 +25,7 @@ describe.each([
   });
 
   it(`fixed: holds for ${10 * budget} runs with every fault kind firing`, () => {
-    const s = campaign(scenario, 'fixed', 10 * budget, false);
+    const s = campaign(scenario, 'fixed', 10 * budget);
     expect(s.found).toBe(false);
     expect(s.warnings).toEqual([]);
   });
@@ -46,15 +41,15 @@ describe('dmsg/cold-start: which combinations of fixes lift the fleet (20 runs e
     ['fix-3140-3143', false],
     ['fix-3142-3143', false],
   ] as const)('%s converges: %s', (variant, converges) => {
-    expect(campaign(coldStart, variant, 20, true).found).toBe(!converges);
+    expect(campaign(coldStart, variant, 20, { stopOnFailure: true }).found).toBe(!converges);
   });
 });
 
 describe('minimal repros read like the incident', () => {
   it('cold-start shrinks to the smallest fleet, two servers', () => {
-    expect(campaign(coldStart, 'buggy', 20, true).minimalPlan?.faults).toEqual([{ kind: 'cold-start', atMs: 0, size: 2 }]);
+    expect(campaign(coldStart, 'buggy', 20, { stopOnFailure: true }).minimalPlan?.faults).toEqual([{ kind: 'cold-start', atMs: 0, size: 2 }]);
   });
   it('registration-timeout shrinks to a restart of 20 servers: the smallest herd whose reads outlast 3 s', () => {
-    expect(campaign(registrationTimeout, 'buggy', 10, true).minimalPlan?.faults).toMatchObject([{ kind: 'fleet-restart', count: 20 }]);
+    expect(campaign(registrationTimeout, 'buggy', 10, { stopOnFailure: true }).minimalPlan?.faults).toMatchObject([{ kind: 'fleet-restart', count: 20 }]);
   });
 });

@@ -4,23 +4,18 @@
  * of a few faults; each fixed variant holds for ten times that.
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import deletedOwner from '../../scenarios/ownership/deleted-owner.ts';
 import keyCollision from '../../scenarios/ownership/key-collision.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
-import type { AnyScenario } from '../../sim/index.ts';
 
 const BUDGET = 20;
-const campaign = (scenario: AnyScenario, variant: string, runs: number, stopOnFailure: boolean) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
-  return summarize(scenario, spec, runCases(scenario, spec));
-};
 
 describe.each([
   [deletedOwner, ['stale-relist']],
   [keyCollision, ['stale-relist', 'resync', 'restart']],
 ] as const)('$id', (scenario, relists) => {
   it(`buggy: found within ${BUDGET} runs, shrunk to a 1-minimal plan whose cause is a relist`, () => {
-    const s = campaign(scenario, 'buggy', BUDGET, true);
+    const s = campaign(scenario, 'buggy', BUDGET, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.oneMinimal).toBe(true);
     expect(s.planSize).toBeGreaterThanOrEqual(1);
@@ -30,7 +25,7 @@ describe.each([
   });
 
   it(`fixed: holds for ${10 * BUDGET} runs with every fault kind firing`, () => {
-    const s = campaign(scenario, 'fixed', 10 * BUDGET, false);
+    const s = campaign(scenario, 'fixed', 10 * BUDGET);
     expect(s.found).toBe(false);
     expect(s.runs).toBe(10 * BUDGET);
     expect(s.warnings).toEqual([]);

@@ -5,24 +5,20 @@
  * invariants it repairs (the table in the README comes from here).
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
 import type { AnyScenario } from '../../sim/index.ts';
 
 const BUDGET = 200;
 const SAFETY = ['single-instance', 'online-means-working', 'no-permanent-401', 'delegation-status-honest'] as const;
 
-const campaign = (variant: string, runs: number, stopOnFailure: boolean, of: AnyScenario = scenario, maxShrinkRuns = 500) => {
-  const spec: CampaignSpec = { scenario: of.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns };
-  return summarize(of, spec, runCases(of, spec));
-};
 /** The invariants a campaign's findings violated, sorted. Shrinking keeps a finding's invariant, so a small shrink budget does not change them. */
 const violatedInvariants = (variant: string, of: AnyScenario = scenario) =>
-  [...new Set(campaign(variant, BUDGET, false, of, 20).findings.map((f) => (f.repro.outcome as { invariant: string }).invariant))].sort();
+  [...new Set(campaign(of, variant, BUDGET, { maxShrinkRuns: 20 }).findings.map((f) => (f.repro.outcome as { invariant: string }).invariant))].sort();
 
 describe('provision/double-provision', () => {
   it(`buggy: a race is found within ${BUDGET} runs and shrunk to a 1-minimal plan with two instances launched within 1 s`, () => {
-    const s = campaign('buggy', BUDGET, true);
+    const s = campaign(scenario, 'buggy', BUDGET, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.oneMinimal).toBe(true);
     expect(s.outcome).toMatchObject({ kind: 'safety-violation', invariant: 'single-instance' });
@@ -36,11 +32,11 @@ describe('provision/double-provision', () => {
   it(`buggy: with the safety invariants off, the liveness invariant is broken too (fixed holds)`, () => {
     const livenessOnly = doubleProvisionScenario({ checks: ['one-working-instance'] });
     expect(violatedInvariants('buggy', livenessOnly)).toEqual(['one-working-instance']);
-    expect(campaign('fixed', BUDGET, false, livenessOnly).found).toBe(false);
+    expect(campaign(livenessOnly, 'fixed', BUDGET).found).toBe(false);
   });
 
   it(`fixed holds for ${10 * BUDGET} runs, with every fault kind firing and every goal reached`, () => {
-    const s = campaign('fixed', 10 * BUDGET, false);
+    const s = campaign(scenario, 'fixed', 10 * BUDGET);
     expect(s.found).toBe(false);
     expect(s.runs).toBe(10 * BUDGET);
     expect(s.warnings).toEqual([]);

@@ -4,17 +4,12 @@
  * plan; each fixed variant holds for ten times the budget.
  */
 import { describe, expect, it } from 'vitest';
+import { campaign } from '../fixtures/campaign.ts';
 import api503Blip from '../../scenarios/tunnel/api-503-blip.ts';
 import detachReadiness from '../../scenarios/tunnel/detach-readiness.ts';
 import dnsTtlRestart from '../../scenarios/tunnel/dns-ttl-restart.ts';
 import endpointNormalization from '../../scenarios/tunnel/endpoint-normalization.ts';
-import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
-import type { AnyScenario } from '../../sim/index.ts';
 
-const campaign = (scenario: AnyScenario, variant: string, runs: number, stopOnFailure: boolean) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: 1, runs, stopOnFailure, maxShrinkRuns: 500 };
-  return summarize(scenario, spec, runCases(scenario, spec));
-};
 
 describe.each([
   [api503Blip, 50, 'blip-does-not-abort'],
@@ -23,7 +18,7 @@ describe.each([
   [endpointNormalization, 100, 'displayed-is-canonical'],
 ] as const)('$id', (scenario, budget, invariant) => {
   it(`buggy: found within ${budget} runs, shrunk to a 1-minimal plan breaking ${invariant}`, () => {
-    const s = campaign(scenario, 'buggy', budget, true);
+    const s = campaign(scenario, 'buggy', budget, { stopOnFailure: true });
     expect(s.found).toBe(true);
     expect(s.oneMinimal).toBe(true);
     expect(s.planSize).toBe(1);
@@ -31,7 +26,7 @@ describe.each([
   });
 
   it(`fixed: holds for ${10 * budget} runs with every fault kind firing`, () => {
-    const s = campaign(scenario, 'fixed', 10 * budget, false);
+    const s = campaign(scenario, 'fixed', 10 * budget);
     expect(s.found).toBe(false);
     expect(s.runs).toBe(10 * budget);
     expect(s.warnings).toEqual([]);
@@ -40,7 +35,7 @@ describe.each([
 
 describe('tunnel/endpoint-normalization: the search is over the input', () => {
   it("shrinks the incident's failure to a minimal bare host:port", () => {
-    const s = campaign(endpointNormalization, 'buggy', 300, false);
+    const s = campaign(endpointNormalization, 'buggy', 300);
     const probe = s.findings.find((f) => (f.repro.outcome as { invariant?: string }).invariant === 'local-probe-agrees');
     expect(probe?.repro.plan.faults).toEqual([{ kind: 'run-tunnel', atMs: 0, endpoint: '127.0.0.1:1' }]);
   });
