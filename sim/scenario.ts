@@ -212,8 +212,9 @@ export function windowFault(about: string, target: NodeId, start: FaultEvent, en
     about,
     validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (how long the window lasts)"),
     apply: (_f, _nodes, node) => {
-      if (node(target).status() === 'down') return false;
-      node(target).send(start as never);
+      const handle = node(target);
+      if (handle.status() === 'down') return false;
+      handle.send(start as never);
       return true;
     },
     heal: (_f, _nodes, node) => node(target).send(end as never),
@@ -230,8 +231,9 @@ export function operatorAction(about: string, target: NodeId, event: FaultEvent)
     about,
     validate: () => undefined,
     apply: (_f, _nodes, node) => {
-      if (node(target).status() !== 'up') return false;
-      node(target).send(event as never);
+      const handle = node(target);
+      if (handle.status() !== 'up') return false;
+      handle.send(event as never);
       return true;
     },
   };

@@ -29,6 +29,8 @@ export interface Coverage {
 export class World {
   readonly kernel: Kernel;
   readonly nodes = new Map<NodeId, SimNode>();
+  /** The handle of each node, made once when it is declared. */
+  private readonly handles = new Map<NodeId, NodeHandle>();
   readonly network: Network;
   readonly coverage: Coverage = { states: new Set(), transitions: new Set() };
   /** Set by the injector: which plan faults had an effect. */
@@ -53,7 +55,9 @@ export class World {
 
   /** A handle on the node named `id`, as `build` would get (custom fault helpers use it). */
   handle(id: NodeId): NodeHandle {
-    return handleFor(this.node(id));
+    const handle = this.handles.get(id);
+    if (handle === undefined) throw new Error(`no node '${id}' in this scenario`);
+    return handle;
   }
 
   modelErrorFrom(node: SimNode, error: unknown): void {
@@ -79,9 +83,11 @@ export class World {
         };
         const node = new SimNode(kernel, id, { machine, input }, world.network, observer, kernel.rng.fork(`node/${id}`));
         world.nodes.set(id, node);
+        const handle = handleFor<M>(node);
+        world.handles.set(id, handle);
         const startAtMs = options.startAtMs === undefined ? 0 : options.startAtMs;
         if (startAtMs !== null) kernel.at(startAtMs, () => node.status === 'down' && node.start());
-        return handleFor<M>(node);
+        return handle;
       },
       link(from, to, spec) {
         world.network.setLink(from, to, spec);

@@ -44,7 +44,6 @@ interface CliContext extends CliFlags {
   readonly mode: 'foreground' | 'detach';
   readonly startedAtMs: number;
   readonly consecutiveErrors: number;
-  readonly lastError: string | null;
   readonly hardErrorAtMs: number | null;
   readonly verifiedAtMs: number | null;
   readonly exit: CliExit | null;
@@ -84,7 +83,7 @@ export const tunnelCli = setup({
     heartbeat: ({ context }) => void (context.bail !== null || context.io.request(context.api, { type: 'heartbeat', node: context.io.node }, { timeoutMs: REQUEST_TIMEOUT_MS })),
     countError: assign(({ context, event }) => {
       context.io.note(`poll error ${context.consecutiveErrors + 1} (${describe(event)}); retrying`);
-      return { consecutiveErrors: context.consecutiveErrors + 1, lastError: describe(event) };
+      return { consecutiveErrors: context.consecutiveErrors + 1 };
     }),
     resetErrors: assign({ consecutiveErrors: 0 }),
     bailTransient: assign(({ context, event }) => {
@@ -120,7 +119,6 @@ export const tunnelCli = setup({
     ...input,
     startedAtMs: input.io.nowMs(),
     consecutiveErrors: 0,
-    lastError: null,
     hardErrorAtMs: null,
     verifiedAtMs: null,
     exit: null,

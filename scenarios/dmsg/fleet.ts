@@ -1,9 +1,8 @@
 /**
  * The relay fleet the dmsg scenarios share: discovery (`disc`) and up to
  * FLEET_MAX servers (`srv-1`, ...), all down until the fleet boots. The
- * `cold-start` fault boots `size` of them, in an order and over a spread
- * the explorer chooses; a node's boot delay reaches its model through the
- * per-run `boot` table, since a fault can only act at its own instant.
+ * `cold-start` fault boots `size` of them and discovery at once; late boots
+ * and restarts are the explorer's crash faults around it.
  */
 import { discovery, storedEntries, type DiscoveryFlags } from '../../models/dmsg/discovery.ts';
 import { relayServer, type ServerFlags } from '../../models/dmsg/relay-server.ts';
@@ -22,8 +21,8 @@ export function serverNames(count: number): string[] {
 export interface Fleet {
   readonly disc: NodeHandle<typeof discovery>;
   readonly servers: readonly NodeHandle<typeof relayServer>[];
-  /** Servers booted by the cold start, and when each was told to boot (its delay is in its model). */
-  readonly booted: Map<string, number>;
+  /** The cold start has happened (a second one in a plan has no effect). */
+  booted: boolean;
 }
 
 /** Lays out discovery and `max` servers (default FLEET_MAX), all down, each configured with all the others. */
@@ -33,20 +32,20 @@ export function buildFleet(sim: ScenarioBuilder, flags: FleetFlags, options: { r
     sim.node(id, relayServer, (io) => ({ io, disc: 'disc', peers: configured.filter((p) => p !== id), acceptGatedOnTransit: flags.acceptGatedOnTransit, acceptGatedOnRegistration: flags.acceptGatedOnRegistration }), { startAtMs: null }),
   );
   const disc = sim.node('disc', discovery, (io) => ({ io, servers: configured, dialFrom: flags.dialFrom, readTimeoutMs: flags.readTimeoutMs }), { startAtMs: null });
-  return { disc, servers, booted: new Map() };
+  return { disc, servers, booted: false };
 }
 
-/** The fleet boots from all down: `size` servers, then discovery, all at once (boot spreads are the `slow-boot` fault's). */
+/** The fleet boots from all down: `size` servers, then discovery, all at once. */
 export const coldStart: CustomFaultHandler<Fleet> = {
   about: 'The whole fleet boots from all down (a fleet-wide redeploy): size servers and discovery, whose store is empty.',
   validate: (f) => (Number.isInteger(f.size) && (f.size as number) >= 1 ? undefined : "needs 'size' (a whole number of servers)"),
   apply: (f, fleet) => {
-    if (fleet.booted.size > 0) return false;
+    if (fleet.booted) return false;
     if ((f.size as number) > fleet.servers.length) return false;
     for (const server of fleet.servers.slice(0, f.size as number)) {
       server.start();
-      fleet.booted.set(server.id, 0);
     }
+    fleet.booted = true;
     fleet.disc.start();
     return true;
   },
