@@ -19,7 +19,7 @@ export type {
 export { always, eventually, sometimes, violated } from './invariants.ts';
 export type { Check, Invariant, Violation, WorldView } from './invariants.ts';
 export type { DurableStore, NodeIO, NodeStatus } from './node.ts';
-export { INJECTED_ERROR_BODY } from './messages.ts';
+export { answeredOk, INJECTED_ERROR_BODY, isAnswer } from './messages.ts';
 export type { Delivered, IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 export { describeFault, KERNEL_FAULT_KINDS } from './faults.ts';
 export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId } from './faults.ts';

@@ -60,3 +60,13 @@ export function describeMessage(message: Message): string {
   }
   return rest === '' ? message.type : `${message.type} {${rest}}`;
 }
+
+/** Whether an event is the answer to a request (`<type>.response` or `<type>.timeout`). */
+export function isAnswer(event: { readonly type: string }): event is ResponseEvent | TimeoutEvent {
+  return event.type.endsWith('.response') || event.type.endsWith('.timeout');
+}
+
+/** Whether an answer is a response with a 2xx status (not an error, not a timeout). */
+export function answeredOk(event: ResponseEvent | TimeoutEvent): boolean {
+  return 'status' in event && event.status >= 200 && event.status < 300;
+}

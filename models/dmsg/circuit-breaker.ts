@@ -10,7 +10,7 @@
  * down); the fix admits one probe and fails the others fast.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 
 /** Consecutive failures that open the breaker. Assumed: 3. */
 export const FAILURES_TO_OPEN = 3;
@@ -62,7 +62,7 @@ export const circuitBreaker = setup({
       const e = event as ResponseEvent | TimeoutEvent;
       const { [e.requestId]: flight, ...rest } = context.inFlight;
       if (flight === undefined) return {};
-      const ok = 'status' in e && e.status === 200;
+      const ok = answeredOk(e);
       context.io.reply(flight.caller, ok ? { status: 200 } : { status: 502, body: 'route setup failed' });
       if (ok) return { inFlight: rest, state: flight.probe || context.state === 'closed' ? 'closed' : context.state, failures: 0 };
       const failures = context.failures + 1;

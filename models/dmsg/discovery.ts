@@ -15,7 +15,7 @@
  * congested, and a POST that takes longer is cut off.
  */
 import { enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 import {
   DIAL_TIMEOUT_MS,
   DISC_RETRY_CAP_MS,
@@ -126,7 +126,7 @@ function handle(d: Draft, event: DiscoveryEvent, raise: Raise): void {
       if (call === undefined) return;
       d.state.calls.delete(answer.requestId);
       if (call.kind === 'dial') d.state.dialing.delete(call.server);
-      const ok = 'status' in answer && answer.status === 200;
+      const ok = answeredOk(answer);
       if (ok && call.kind === 'dial') {
         d.state.sessions.add(call.server);
         d.state.retryMs.delete(call.server);

@@ -18,7 +18,7 @@
  * not given up.
  */
 import { assign, raise, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, isAnswer, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 import { ACCEPT_BACKLOG, DIAL_RETRY_MS, DIAL_TIMEOUT_MS, ENTRY_REFRESH_MS, MIN_SESSIONS, READ_TIMEOUT_FIX_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type ServerFlags = {
@@ -58,8 +58,6 @@ type ServerEvent =
 
 type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { calls: Record<string, ServerContext['calls'][string]>; relaying: Record<string, IncomingRequest> };
 
-const isAnswer = (event: ServerEvent): event is Answer => event.type.endsWith('.response') || event.type.endsWith('.timeout');
-const ok = (event: Answer) => 'status' in event && event.status === 200;
 
 /** Starts the accept loop once its gates are open, accepting what waited in the queue. */
 function maybeAccept(d: Draft): void {
@@ -108,10 +106,10 @@ function answered(d: Draft, event: Answer): void {
   const call = d.calls[event.requestId];
   if (call === undefined) return;
   delete d.calls[event.requestId];
-  if (call.kind === 'dial' && ok(event) && !d.sessions.includes(call.peer)) d.sessions = [...d.sessions, call.peer];
-  if (call.kind === 'ping' && !ok(event)) d.sessions = d.sessions.filter((s) => s !== call.peer);
+  if (call.kind === 'dial' && answeredOk(event) && !d.sessions.includes(call.peer)) d.sessions = [...d.sessions, call.peer];
+  if (call.kind === 'ping' && !answeredOk(event)) d.sessions = d.sessions.filter((s) => s !== call.peer);
   if (call.kind === 'register') {
-    if (ok(event)) d.registered = true;
+    if (answeredOk(event)) d.registered = true;
     else if ('status' in event && event.status === 400) {
       // It reached discovery and was cut off: the entry-publish loop tries again at its next refresh.
       d.registerNotBeforeMs = d.io.nowMs() + ENTRY_REFRESH_MS;

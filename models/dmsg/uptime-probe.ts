@@ -10,7 +10,7 @@
  * some point"); the fix looks at the live connected-server set.
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, isAnswer, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 
 /** Session ping period and deadline, and the probe's period. Assumed: 5 s, 5 s, 10 s. */
 export const PING_MS = 5_000;
@@ -54,7 +54,7 @@ export const uptimeVisor = setup({
       const e = event as ResponseEvent | TimeoutEvent;
       const { [e.requestId]: call, ...calls } = context.calls;
       if (call === undefined) return {};
-      const ok = 'status' in e && e.status === 200;
+      const ok = answeredOk(e);
       const others = context.sessions.filter((s) => s !== call.server);
       const sessions = ok ? [...others, call.server] : others;
       if (!ok && call.kind === 'ping') context.io.note(`session to ${call.server} lost (ping deadline)`);
@@ -69,7 +69,7 @@ export const uptimeVisor = setup({
   id: 'uptime-visor',
   context: ({ input }) => ({ ...input, sessions: [], calls: {}, readyLatch: false, lastReport: null, reportedUpMs: 0 }),
   entry: 'tick',
-  on: { '*': { guard: ({ event }) => event.type.endsWith('.response') || event.type.endsWith('.timeout'), actions: 'answer' } },
+  on: { '*': { guard: ({ event }) => isAnswer(event), actions: 'answer' } },
   type: 'parallel',
   states: {
     sessions: { initial: 'waiting', states: { waiting: { after: { PING: { target: 'waiting', reenter: true, actions: 'tick' } } } } },

@@ -24,7 +24,7 @@
  *   heartbeating (see {@link shownStatus}).
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { Delivered, IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type Delivered, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 import type { InstanceState } from './cloud.ts';
 import { decideRegister, isLive, liveTokens, mint, revoke, type BootstrapGate, type Token } from './tokens.ts';
 import {
@@ -206,7 +206,7 @@ function abort(d: Draft, flow: Flow, why: string): void {
 
 /** A cloud answer for a flow's current step. */
 function flowAnswer(d: Draft, flow: Flow, event: ResponseEvent | TimeoutEvent): void {
-  const ok = event.type.endsWith('.response') && (event as ResponseEvent).status === 200;
+  const ok = answeredOk(event);
   if (!ok) return abort(d, flow, event.type.endsWith('.timeout') ? 'timed out' : `HTTP ${(event as ResponseEvent).status} ${JSON.stringify((event as ResponseEvent).body)}`);
   if (flow.step === 'snapshot') return terminateCurrent(d, flow);
   if (flow.step === 'terminate') {
@@ -352,7 +352,7 @@ function answered(d: Draft, e: ResponseEvent | TimeoutEvent): void {
   const waiting = d.awaiting[e.requestId];
   if (waiting === undefined) return;
   delete d.awaiting[e.requestId];
-  const ok = e.type.endsWith('.response') && (e as ResponseEvent).status >= 200 && (e as ResponseEvent).status < 300;
+  const ok = answeredOk(e);
   if (waiting.kind === 'flow') {
     const flow = d.flows[waiting.flowId];
     if (flow !== undefined) flowAnswer(d, flow, e);

@@ -5,7 +5,7 @@
  * (503s, resets) are the kernel's `http-error` fault on this node.
  */
 import { assign, setup } from 'xstate';
-import { INJECTED_ERROR_BODY, type IncomingRequest, type NodeIO } from '../../sim/index.ts';
+import { INJECTED_ERROR_BODY, isAnswer, type IncomingRequest, type NodeIO } from '../../sim/index.ts';
 import { UPSTREAM_TIMEOUT_MS } from './timing.ts';
 
 type Answer = { readonly type: string; readonly requestId: string; readonly status?: number; readonly body?: unknown };
@@ -19,7 +19,7 @@ export const envoy = setup({
   actions: {
     route: assign(({ context, event }) => {
       const answer = event as Answer;
-      if (answer.type.endsWith('.response') || answer.type.endsWith('.timeout')) {
+      if (isAnswer(answer)) {
         const { [answer.requestId]: original, ...rest } = context.forwarded;
         if (original === undefined) return {};
         const timedOut = answer.type.endsWith('.timeout');

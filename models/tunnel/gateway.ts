@@ -10,7 +10,7 @@
  * stale answer until its TTL runs out (the incident).
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
 import { DIAL_TIMEOUT_MS, DNS_TTL_MS } from './timing.ts';
 
 export type GatewayFlags = { readonly reResolveOnDialFailure: boolean };
@@ -51,10 +51,10 @@ function answered(context: GatewayContext, d: Draft, event: Exclude<GatewayEvent
   if (waiting === undefined) return;
   delete d.waiting[event.requestId];
   const { request, attempt } = waiting;
-  const ok = 'status' in event && event.status === 200;
+  const ok = answeredOk(event);
   if (waiting.step === 'resolve') {
     if (event.type === 'resolve.timeout') return context.io.reply(request, { status: 502, body: 'resolver timed out' });
-    const node = ok ? (event.body as { node: string }).node : null;
+    const node = ok ? ((event as ResponseEvent).body as { node: string }).node : null;
     d.cache[request.hostname] = { node, expiresAtMs: context.io.nowMs() + DNS_TTL_MS };
     return dial(context, d, request, attempt, node);
   }
