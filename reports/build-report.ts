@@ -2,10 +2,10 @@
  * Builds a report's content from a finding and the full trace of its minimal
  * run. Reports never run models: whoever calls this has run them.
  */
-import { describeFault, type FaultPlan } from '../sim/faults.ts';
-import { describeOutcome, type Outcome } from '../sim/outcome.ts';
-import type { RunResult } from '../sim/run.ts';
-import type { ScenarioSource } from '../sim/scenario.ts';
+import { describeFault, type FaultPlan } from '../sim/kernel/faults.ts';
+import { describeOutcome, type Outcome } from '../sim/kernel/outcome.ts';
+import type { RunResult } from '../sim/kernel/run.ts';
+import type { ScenarioSource } from '../sim/kernel/scenario.ts';
 import { formatT, narrate } from './narrative.ts';
 import {
   NARRATIVE_LIMIT,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describeOutcome } from '../sim/outcome.ts';
+import { describeOutcome } from '../sim/kernel/outcome.ts';
 import { formatT } from './narrative.ts';
 import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
 import type { ReportData } from './report-data.ts';

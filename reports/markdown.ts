@@ -2,7 +2,7 @@
  * The Markdown report: renders on a code host with no plugins (tables and
  * Mermaid blocks). Opens with what broke and the command that replays it.
  */
-import { describeOutcome } from '../sim/outcome.ts';
+import { describeOutcome } from '../sim/kernel/outcome.ts';
 import { formatT } from './narrative.ts';
 import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
 import type { ReportData } from './report-data.ts';

@@ -2,7 +2,7 @@
  * The narrative: the slice told in order, one short sentence per event.
  * "t=3.200 s: lease of client-b expired" reads faster than a trace.
  */
-import type { TraceRecord } from '../sim/trace.ts';
+import type { TraceRecord } from '../sim/kernel/trace.ts';
 
 export interface NarrativeLine {
   readonly atMs: number;

@@ -6,8 +6,8 @@
  * Everything here is a function of the finding and its trace: no wall-clock
  * time, no random ids. Two renderings of one finding are byte-identical.
  */
-import type { Json } from '../sim/faults.ts';
-import type { Outcome } from '../sim/outcome.ts';
+import type { Json } from '../sim/kernel/faults.ts';
+import type { Outcome } from '../sim/kernel/outcome.ts';
 
 /** Events of the causal slice kept in a report (the most recent ones). */
 export const SLICE_LIMIT = 60;

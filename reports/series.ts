@@ -4,9 +4,9 @@
  * invariants switched off so neither run stops at a violation, and the
  * trace records the series counts tallied per bucket of virtual time.
  */
-import type { FaultPlan } from '../sim/faults.ts';
-import { run } from '../sim/run.ts';
-import type { AnyScenario } from '../sim/scenario.ts';
+import type { FaultPlan } from '../sim/kernel/faults.ts';
+import { run } from '../sim/kernel/run.ts';
+import type { AnyScenario } from '../sim/kernel/scenario.ts';
 import type { ReportSeries } from './report-data.ts';
 
 export function seriesFor(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan): ReportSeries | null {

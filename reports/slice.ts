@@ -10,7 +10,7 @@
  * fault are kept too: they are often the whole story. The walk stops at the
  * limit, so a report on a million-event run costs one pass and bounded memory.
  */
-import type { TraceRecord } from '../sim/trace.ts';
+import type { TraceRecord } from '../sim/kernel/trace.ts';
 
 export interface Slice {
   /** Kept records, oldest first. */

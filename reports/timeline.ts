@@ -3,7 +3,7 @@
  * trace, keeping only the last few intervals per actor in a ring, so a
  * million-event trace costs time but not memory.
  */
-import type { TraceRecord } from '../sim/trace.ts';
+import type { TraceRecord } from '../sim/kernel/trace.ts';
 import type { StateInterval } from './report-data.ts';
 
 interface Track {

@@ -2,7 +2,7 @@
  * The public API of the testbed's kernel: what a scenario or model author
  * imports. Everything here is documented with TSDoc at its definition.
  */
-export { defineScenario, operatorAction, variantNames, windowFault } from './scenario.ts';
+export { defineScenario, operatorAction, variantNames, windowFault } from './kernel/scenario.ts';
 export type {
   AnyScenario,
   BugFlags,
@@ -15,21 +15,21 @@ export type {
   FaultEvent,
   ScenarioSeries,
   ScenarioSource,
-} from './scenario.ts';
-export { always, eventually, sometimes, violated } from './invariants.ts';
-export type { Check, Invariant, Violation, WorldView } from './invariants.ts';
-export type { DurableStore, NodeIO, NodeStatus } from './node.ts';
-export { answeredOk, INJECTED_ERROR_BODY, isAnswer } from './messages.ts';
-export type { Delivered, IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
-export { describeFault, KERNEL_FAULT_KINDS } from './faults.ts';
-export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId } from './faults.ts';
-export type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from './fault-space.ts';
-export { ratio, Rng } from './rng.ts';
-export type { Ratio } from './rng.ts';
-export { DEFAULT_LINK } from './network.ts';
-export type { LinkSpec } from './network.ts';
-export { KERNEL_VERSION, run } from './run.ts';
-export type { RunOptions, RunResult } from './run.ts';
-export { describeOutcome, isViolation } from './outcome.ts';
-export type { Outcome, OutcomeKind } from './outcome.ts';
-export type { TraceKind, TraceRecord } from './trace.ts';
+} from './kernel/scenario.ts';
+export { always, eventually, sometimes, violated } from './kernel/invariants.ts';
+export type { Check, Invariant, Violation, WorldView } from './kernel/invariants.ts';
+export type { DurableStore, NodeIO, NodeStatus } from './kernel/node.ts';
+export { answeredOk, INJECTED_ERROR_BODY, isAnswer } from './kernel/messages.ts';
+export type { Delivered, IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './kernel/messages.ts';
+export { describeFault, KERNEL_FAULT_KINDS } from './kernel/faults.ts';
+export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId } from './kernel/faults.ts';
+export type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from './kernel/fault-space.ts';
+export { ratio, Rng } from './kernel/rng.ts';
+export type { Ratio } from './kernel/rng.ts';
+export { DEFAULT_LINK } from './kernel/network.ts';
+export type { LinkSpec } from './kernel/network.ts';
+export { KERNEL_VERSION, run } from './kernel/run.ts';
+export type { RunOptions, RunResult } from './kernel/run.ts';
+export { describeOutcome, isViolation } from './kernel/outcome.ts';
+export type { Outcome, OutcomeKind } from './kernel/outcome.ts';
+export type { TraceKind, TraceRecord } from './kernel/trace.ts';

@@ -17,11 +17,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import { runCases, type CampaignSpec } from '../explore/campaign.ts';
 import { drawPlan, exploreRun } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
-import { run } from '../run.ts';
+import { run } from '../kernel/run.ts';
 
 const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 1000);
 const WORKER_RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 3000);

@@ -8,8 +8,8 @@
  * The last line of stdout is one JSON document.
  */
 import { performance } from 'node:perf_hooks';
-import { coldStartScenario } from '../../scenarios/dmsg/cold-start.ts';
-import { run } from '../run.ts';
+import { coldStartScenario } from '../../scenarios/dmsg/cold-start.scenario.ts';
+import { run } from '../kernel/run.ts';
 
 const SIZES = (process.env.BENCH_FLEET_SIZES ?? '10,100,1000').split(',').map(Number);
 

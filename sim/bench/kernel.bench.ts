@@ -20,7 +20,7 @@
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { assign, createActor, setup, type AnyActorRef } from 'xstate';
-import { Kernel } from '../kernel.ts';
+import { Kernel } from '../kernel/kernel.ts';
 import { defineScenario, run, type NodeIO } from '../index.ts';
 
 const TIMERS = 1000;

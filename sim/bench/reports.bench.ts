@@ -11,10 +11,10 @@ import { buildReport } from '../../reports/build-report.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { renderJson } from '../../reports/json.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
-import canary from '../../scenarios/canary/lease.ts';
-import type { Fault } from '../faults.ts';
-import { run } from '../run.ts';
-import type { TraceRecord } from '../trace.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
+import type { Fault } from '../kernel/faults.ts';
+import { run } from '../kernel/run.ts';
+import type { TraceRecord } from '../kernel/trace.ts';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const plan = { faults: [{ kind: 'pause', atMs: 2001, node: 'client-a', durationMs: 14_058 } as Fault] };

@@ -3,7 +3,7 @@
  * them is an {@link InputError}: one line on stderr, exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { InputError } from '../plan-file.ts';
+import { InputError } from '../kernel/plan-file.ts';
 
 /** What the user asked for. */
 export interface CliOptions {

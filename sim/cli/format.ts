@@ -1,8 +1,8 @@
 /**
  * Text for a terminal: trace records, fault plans, tables.
  */
-import { describeFault, type FaultPlan } from '../faults.ts';
-import type { TraceRecord } from '../trace.ts';
+import { describeFault, type FaultPlan } from '../kernel/faults.ts';
+import type { TraceRecord } from '../kernel/trace.ts';
 
 export function formatRecord(r: TraceRecord): string {
   // `deliver` is about a message from the peer; send, drop and timeout about one to it.

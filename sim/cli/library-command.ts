@@ -6,11 +6,11 @@
  * every expectation held.
  */
 import { SCENARIOS } from '../../scenarios/index.ts';
-import type { AnyScenario } from '../scenario.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { humanMs, table } from './format.ts';
-import { stableStringify } from '../stable-json.ts';
+import { stableStringify } from '../kernel/stable-json.ts';
 import { junitXml, type JunitCase } from './junit.ts';
 import type { IndexCampaign } from '../../reports/index-page.ts';
 import { banner, campaignSpec, executeCampaign, writeFindings, writeIndex } from './run-campaign.ts';

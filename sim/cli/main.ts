@@ -4,11 +4,11 @@
  * one line on stderr and exit 2, never a stack trace.
  */
 import { SCENARIOS } from '../../scenarios/index.ts';
-import { InputError } from '../plan-file.ts';
-import { variantNames } from '../scenario.ts';
+import { InputError } from '../kernel/plan-file.ts';
+import { variantNames } from '../kernel/scenario.ts';
 import { EXIT, HELP, parseCli } from './args.ts';
 import { campaignCommand, mergeCommand } from './campaign-command.ts';
-import { stableStringify } from '../stable-json.ts';
+import { stableStringify } from '../kernel/stable-json.ts';
 import { libraryCommand } from './library-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { checkVariant, findScenarioOrThrow } from './scenarios.ts';

@@ -1,4 +1,4 @@
-import type { Outcome } from '../outcome.ts';
+import type { Outcome } from '../kernel/outcome.ts';
 import { EXIT } from './args.ts';
 
 /** The exit code a run's outcome maps to. */

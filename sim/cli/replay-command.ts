@@ -3,15 +3,15 @@
  * the recorded trace; optionally writes a regression test for it.
  */
 import { basename, join } from 'node:path';
-import { describeOutcome } from '../outcome.ts';
-import { KERNEL_VERSION } from '../run.ts';
+import { describeOutcome } from '../kernel/outcome.ts';
+import { KERNEL_VERSION } from '../kernel/run.ts';
 import { regressionTestSource } from '../repro/emit-test.ts';
 import { readReproFile } from '../repro/repro-file.ts';
 import { describeDivergence, replay } from '../repro/replay.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { formatPlan, formatRecord } from './format.ts';
-import { stableStringify } from '../stable-json.ts';
+import { stableStringify } from '../kernel/stable-json.ts';
 import { exitCode } from './outcome-exit.ts';
 
 /** Where emitted regression tests go: picked up by the unit test project. */

@@ -4,7 +4,7 @@
  * file for each finding.
  */
 import { join } from 'node:path';
-import { spaceKinds } from '../fault-space.ts';
+import { spaceKinds } from '../kernel/fault-space.ts';
 import { summarize, runCases, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
@@ -15,12 +15,12 @@ import { renderHtml } from '../../reports/html.ts';
 import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
 import { renderJson } from '../../reports/json.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
-import { declaredInvariants } from '../declared-invariants.ts';
+import { declaredInvariants } from '../kernel/declared-invariants.ts';
 import { reproFileName, reproFromRun, runForRepro } from '../repro/repro-file.ts';
-import { run } from '../run.ts';
-import type { AnyScenario } from '../scenario.ts';
+import { run } from '../kernel/run.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
 import { writeFileAtomic } from './files.ts';
-import { stableStringify } from '../stable-json.ts';
+import { stableStringify } from '../kernel/stable-json.ts';
 import { progressBar } from './progress.ts';
 import { startStopwatch } from './wall-clock.ts';
 

@@ -2,8 +2,8 @@
  * Looking up scenarios and variants by the names a user typed.
  */
 import { findScenario, SCENARIOS } from '../../scenarios/index.ts';
-import { InputError } from '../plan-file.ts';
-import { variantNames, type AnyScenario } from '../scenario.ts';
+import { InputError } from '../kernel/plan-file.ts';
+import { variantNames, type AnyScenario } from '../kernel/scenario.ts';
 
 export function findScenarioOrThrow(id: string): AnyScenario {
   const scenario = findScenario(id);

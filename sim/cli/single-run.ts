@@ -3,15 +3,15 @@
  * `--self-check`, two runs compared).
  */
 import { readFileSync } from 'node:fs';
-import type { FaultPlan } from '../faults.ts';
-import { describeOutcome } from '../outcome.ts';
-import { InputError, parsePlanText } from '../plan-file.ts';
-import { KERNEL_VERSION, run, type RunResult } from '../run.ts';
-import type { AnyScenario } from '../scenario.ts';
-import { selfCheck } from '../self-check.ts';
+import type { FaultPlan } from '../kernel/faults.ts';
+import { describeOutcome } from '../kernel/outcome.ts';
+import { InputError, parsePlanText } from '../kernel/plan-file.ts';
+import { KERNEL_VERSION, run, type RunResult } from '../kernel/run.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
+import { selfCheck } from '../kernel/self-check.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { formatRecord } from './format.ts';
-import { stableStringify } from '../stable-json.ts';
+import { stableStringify } from '../kernel/stable-json.ts';
 import { exitCode } from './outcome-exit.ts';
 
 export function readPlan(path: string, scenario: AnyScenario, variant: string): FaultPlan {

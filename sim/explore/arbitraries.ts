@@ -11,9 +11,9 @@
  * and toward the first listed target and choice.
  */
 import fc from 'fast-check';
-import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from '../fault-space.ts';
-import type { Fault, FaultPlan, Json } from '../faults.ts';
-import type { Ratio } from '../rng.ts';
+import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from '../kernel/fault-space.ts';
+import type { Fault, FaultPlan, Json } from '../kernel/faults.ts';
+import type { Ratio } from '../kernel/rng.ts';
 
 /** A generated case: the kinds the swarm enabled, and the plan drawn from them. */
 export interface SwarmPlan {

@@ -6,11 +6,11 @@
  * order, so a serial run, a pool of workers and merged shards that covered
  * the same runs give the same summary (wall-clock figures aside).
  */
-import type { FaultPlan } from '../faults.ts';
-import type { Outcome } from '../outcome.ts';
-import type { AnyScenario } from '../scenario.ts';
-import { spaceKinds } from '../fault-space.ts';
-import { declaredInvariants } from '../declared-invariants.ts';
+import type { FaultPlan } from '../kernel/faults.ts';
+import type { Outcome } from '../kernel/outcome.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
+import { spaceKinds } from '../kernel/fault-space.ts';
+import { declaredInvariants } from '../kernel/declared-invariants.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
 
 /** What a campaign runs. */

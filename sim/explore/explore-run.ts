@@ -13,10 +13,10 @@
  * (removing any one fault makes the run pass or fail differently).
  */
 import fc from 'fast-check';
-import type { FaultPlan } from '../faults.ts';
-import type { Outcome } from '../outcome.ts';
-import { run, type RunResult } from '../run.ts';
-import type { AnyScenario } from '../scenario.ts';
+import type { FaultPlan } from '../kernel/faults.ts';
+import type { Outcome } from '../kernel/outcome.ts';
+import { run, type RunResult } from '../kernel/run.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
 import { swarmPlanArbitrary } from './arbitraries.ts';
 import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
 import { runSeed } from './seeds.ts';

@@ -9,8 +9,8 @@
  * A fingerprint adds the shape of the minimal plan (its fault kinds, sorted):
  * one bug found a hundred times is one finding with a count of a hundred.
  */
-import type { FaultPlan } from '../faults.ts';
-import type { Outcome } from '../outcome.ts';
+import type { FaultPlan } from '../kernel/faults.ts';
+import type { Outcome } from '../kernel/outcome.ts';
 
 /** How a run failed, or `undefined` if it passed. */
 export function failureSignature(outcome: Outcome): string | undefined {

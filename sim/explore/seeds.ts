@@ -3,7 +3,7 @@
  * alone, so any run can be replayed (or run on another machine, in another
  * shard) without running the ones before it.
  */
-import { Rng } from '../rng.ts';
+import { Rng } from '../kernel/rng.ts';
 
 export function runSeed(campaignSeed: number, index: number): number {
   return new Rng(campaignSeed, `run/${index}`).uint32();

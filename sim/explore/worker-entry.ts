@@ -2,7 +2,7 @@
  * A campaign worker thread: runs its share of the runs and posts each result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AnyScenario } from '../scenario.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
 import { runCases } from './campaign.ts';
 import { ownsRun, STOP_AFTER, STOP_NOW, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';
 

@@ -10,7 +10,7 @@
  * shows up when the main thread's share is done.
  */
 import { Worker } from 'node:worker_threads';
-import type { AnyScenario } from '../scenario.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
 import { runCases, type CampaignSpec } from './campaign.ts';
 import type { CaseResult } from './explore-run.ts';
 import { ownsRun, STOP_AFTER, STOP_NOW, type Shard, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';

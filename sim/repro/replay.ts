@@ -4,9 +4,9 @@
  * environment) changed what happens, and the first differing checkpoint says
  * from where.
  */
-import { run, type RunResult } from '../run.ts';
-import type { AnyScenario } from '../scenario.ts';
-import type { TraceRecord } from '../trace.ts';
+import { run, type RunResult } from '../kernel/run.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
+import type { TraceRecord } from '../kernel/trace.ts';
 import type { ReproFile } from './repro-file.ts';
 
 export interface ReplayResult {

@@ -13,12 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { findScenario } from '../../scenarios/index.ts';
-import type { FaultPlan } from '../faults.ts';
-import type { Outcome } from '../outcome.ts';
-import { InputError, parsePlan } from '../plan-file.ts';
-import { KERNEL_VERSION, run, type RunResult } from '../run.ts';
-import type { AnyScenario } from '../scenario.ts';
-import type { TraceRecord } from '../trace.ts';
+import type { FaultPlan } from '../kernel/faults.ts';
+import type { Outcome } from '../kernel/outcome.ts';
+import { InputError, parsePlan } from '../kernel/plan-file.ts';
+import { KERNEL_VERSION, run, type RunResult } from '../kernel/run.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
+import type { TraceRecord } from '../kernel/trace.ts';
 
 export const REPRO_FORMAT = 'chaos-testbed/repro';
 export const REPRO_VERSION = 1;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import { swarmPlanArbitrary } from '../../sim/explore/arbitraries.ts';
 import type { FaultSpace } from '../../sim/index.ts';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import scenario from '../../scenarios/boot/order-deadlock.ts';
+import scenario from '../../scenarios/boot/order-deadlock.scenario.ts';
 
 const BUDGET = 20;
 

@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import breakerHerd from '../../scenarios/dmsg/breaker-herd.ts';
-import healthLies from '../../scenarios/dmsg/health-lies.ts';
-import pingStorm from '../../scenarios/dmsg/ping-storm.ts';
-import pqDowngrade from '../../scenarios/dmsg/pq-downgrade.ts';
-import readyLatch from '../../scenarios/dmsg/ready-latch.ts';
-import routeLeak from '../../scenarios/dmsg/route-leak.ts';
-import zombieEntry from '../../scenarios/dmsg/zombie-entry.ts';
+import breakerHerd from '../../scenarios/dmsg/breaker-herd.scenario.ts';
+import healthLies from '../../scenarios/dmsg/health-lies.scenario.ts';
+import pingStorm from '../../scenarios/dmsg/ping-storm.scenario.ts';
+import pqDowngrade from '../../scenarios/dmsg/pq-downgrade.scenario.ts';
+import readyLatch from '../../scenarios/dmsg/ready-latch.scenario.ts';
+import routeLeak from '../../scenarios/dmsg/route-leak.scenario.ts';
+import zombieEntry from '../../scenarios/dmsg/zombie-entry.scenario.ts';
 
 
 describe.each([

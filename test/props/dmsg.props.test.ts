@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import coldStart from '../../scenarios/dmsg/cold-start.ts';
-import emptyDiscovery from '../../scenarios/dmsg/empty-discovery.ts';
-import registrationTimeout from '../../scenarios/dmsg/registration-timeout.ts';
+import coldStart from '../../scenarios/dmsg/cold-start.scenario.ts';
+import emptyDiscovery from '../../scenarios/dmsg/empty-discovery.scenario.ts';
+import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
 
 
 describe.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, type QueueEntry } from '../../sim/event-queue.ts';
+import { EventQueue, type QueueEntry } from '../../sim/kernel/event-queue.ts';
 
 type Op = { op: 'push'; timeMs: number } | { op: 'pop' } | { op: 'cancel'; pick: number };
 

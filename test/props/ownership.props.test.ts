@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import deletedOwner from '../../scenarios/ownership/deleted-owner.ts';
-import keyCollision from '../../scenarios/ownership/key-collision.ts';
+import deletedOwner from '../../scenarios/ownership/deleted-owner.scenario.ts';
+import keyCollision from '../../scenarios/ownership/key-collision.scenario.ts';
 
 const BUDGET = 20;
 

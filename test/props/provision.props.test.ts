@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.ts';
+import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.scenario.ts';
 import type { AnyScenario } from '../../sim/index.ts';
 
 const BUDGET = 200;

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
-import api503Blip from '../../scenarios/tunnel/api-503-blip.ts';
-import detachReadiness from '../../scenarios/tunnel/detach-readiness.ts';
-import dnsTtlRestart from '../../scenarios/tunnel/dns-ttl-restart.ts';
-import endpointNormalization from '../../scenarios/tunnel/endpoint-normalization.ts';
+import api503Blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
+import detachReadiness from '../../scenarios/tunnel/detach-readiness.scenario.ts';
+import dnsTtlRestart from '../../scenarios/tunnel/dns-ttl-restart.scenario.ts';
+import endpointNormalization from '../../scenarios/tunnel/endpoint-normalization.scenario.ts';
 
 
 describe.each([

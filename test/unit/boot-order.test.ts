@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootTransaction, runnable } from '../../models/boot/service-manager.ts';
 import { TIMEOUT_START_MS } from '../../models/boot/timing.ts';
 import { describeCycle, unitsFor, waitCycle, type UnitSpec } from '../../models/boot/units.ts';
-import { BOOT_VARIANTS, orderDeadlockScenario } from '../../scenarios/boot/order-deadlock.ts';
+import { BOOT_VARIANTS, orderDeadlockScenario } from '../../scenarios/boot/order-deadlock.scenario.ts';
 import { run } from '../../sim/index.ts';
 
 const units = (variant: keyof typeof BOOT_VARIANTS) => unitsFor(BOOT_VARIANTS[variant], TIMEOUT_START_MS);

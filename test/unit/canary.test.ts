@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import { run, type Fault } from '../../sim/index.ts';
 
 /** Who holds the lease first depends on the seed; seed 1 makes client-b the holder. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvariantChecker } from '../../sim/checker.ts';
+import { InvariantChecker } from '../../sim/kernel/checker.ts';
 import { always, sometimes } from '../../sim/index.ts';
 
 describe('invariant checker', () => {

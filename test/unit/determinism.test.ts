@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import { run, type FaultPlan } from '../../sim/index.ts';
-import { selfCheck } from '../../sim/self-check.ts';
+import { selfCheck } from '../../sim/kernel/self-check.ts';
 
 const plan: FaultPlan = {
   faults: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../sim/event-queue.ts';
+import { EventQueue } from '../../sim/kernel/event-queue.ts';
 
 describe('EventQueue', () => {
   it('runs entries due at the same instant in the order they were scheduled', () => {

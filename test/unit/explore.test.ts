@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
 import { drawPlan, exploreRun } from '../../sim/explore/explore-run.ts';
 import { run } from '../../sim/index.ts';

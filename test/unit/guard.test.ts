@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { raise, setup } from 'xstate';
 import { run, type NodeIO } from '../../sim/index.ts';
-import { withDeterminismGuard } from '../../sim/guard.ts';
+import { withDeterminismGuard } from '../../sim/kernel/guard.ts';
 import { singleNode } from '../fixtures/scenario.ts';
 
 /** A node that calls `fn` in an action half a second in. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeClock } from '../../sim/node-clock.ts';
+import { NodeClock } from '../../sim/kernel/node-clock.ts';
 
 describe('NodeClock', () => {
   it('reads true time until it is skewed', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseOwner, type Candidate } from '../../models/ownership/arbitration.ts';
 import { LEASE_DURATION_MS } from '../../models/ownership/timing.ts';
-import { deletedOwnerScenario, REPLACE_AT_MS } from '../../scenarios/ownership/deleted-owner.ts';
-import { keyCollisionScenario } from '../../scenarios/ownership/key-collision.ts';
+import { deletedOwnerScenario, REPLACE_AT_MS } from '../../scenarios/ownership/deleted-owner.scenario.ts';
+import { keyCollisionScenario } from '../../scenarios/ownership/key-collision.scenario.ts';
 import { run, type Fault } from '../../sim/index.ts';
-import type { TraceRecord } from '../../sim/trace.ts';
+import type { TraceRecord } from '../../sim/kernel/trace.ts';
 
 const HOUR_MS = 3_600_000;
 const FLIP_AT_MS = 3.5 * HOUR_MS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
-import { InputError, parsePlanText } from '../../sim/plan-file.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
+import { InputError, parsePlanText } from '../../sim/kernel/plan-file.ts';
 
 const parse = (text: string) => parsePlanText(text, 'plan.json', canary, 'buggy');
 const problem = (text: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideRegister, mint, revoke, type Token } from '../../models/provision/tokens.ts';
-import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.ts';
+import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.scenario.ts';
 import { run, type FaultPlan } from '../../sim/index.ts';
 
 const never = () => false;

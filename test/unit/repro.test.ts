@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import canary from '../../scenarios/canary/lease.ts';
+import canary from '../../scenarios/canary/lease.scenario.ts';
 import type { Fault } from '../../sim/index.ts';
-import { InputError } from '../../sim/plan-file.ts';
+import { InputError } from '../../sim/kernel/plan-file.ts';
 import { checkpointIndices, readReproFile, recordRepro, type ReproFile } from '../../sim/repro/repro-file.ts';
 import { describeDivergence, replay } from '../../sim/repro/replay.ts';
 import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratio, Rng } from '../../sim/rng.ts';
+import { ratio, Rng } from '../../sim/kernel/rng.ts';
 
 const draws = (rng: Rng, n = 20) => Array.from({ length: n }, () => rng.int(0, 1_000_000));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Trace } from '../../sim/trace.ts';
+import { Trace } from '../../sim/kernel/trace.ts';
 
 function fill(trace: Trace, n: number): Trace {
   for (let i = 0; i < n; i++) trace.record(i, `n${i % 3}`, 'note', '', `event ${i}`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequestUrl, normalizeEndpoint } from '../../models/tunnel/endpoint.ts';
 import { DNS_TTL_MS } from '../../models/tunnel/timing.ts';
-import api503Blip from '../../scenarios/tunnel/api-503-blip.ts';
-import { dnsTtlRestartScenario } from '../../scenarios/tunnel/dns-ttl-restart.ts';
+import api503Blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
+import { dnsTtlRestartScenario } from '../../scenarios/tunnel/dns-ttl-restart.scenario.ts';
 import { run, type FaultPlan } from '../../sim/index.ts';
 
 /** When the first process verified, with no fault. */
