@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast unit tests, and property suites that search with
@@ -5,6 +6,14 @@ import { defineConfig } from 'vitest/config';
 const isCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 export default defineConfig({
+  // The library's models and scenarios import the package by its name, as a
+  // user's do; inside this repository that name means the source.
+  resolve: {
+    alias: [
+      { find: /^chaos-testbed\/vitest$/, replacement: fileURLToPath(new URL('./sim/vitest/index.ts', import.meta.url)) },
+      { find: /^chaos-testbed$/, replacement: fileURLToPath(new URL('./sim/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     globalSetup: ['test/setup/print-seed.ts'],
     setupFiles: ['test/setup/fast-check-seed.ts'],

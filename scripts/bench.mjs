@@ -8,7 +8,7 @@ const benches = { kernel: 'sim/bench/kernel.bench.ts', explore: 'sim/bench/explo
 const results = {};
 for (const [name, file] of Object.entries(benches)) {
   process.stderr.write(`bench ${name}: ${file}\n`);
-  const out = await $({ stdio: ['ignore', 'pipe', 'inherit'] })`npx tsx ${file}`;
+  const out = await $({ stdio: ['ignore', 'pipe', 'inherit'] })`npx tsx --conditions=chaos-testbed-source ${file}`;
   const lines = out.stdout.trim().split('\n');
   results[name] = JSON.parse(lines[lines.length - 1]);
 }

@@ -10,7 +10,7 @@ const check = process.argv.includes('--check');
 
 await fs.rm(DIR, { recursive: true, force: true });
 // Two threads: a campaign on workers gives the same results as a serial one (tested), in less time.
-await $({ stdio: ['ignore', 'ignore', 'inherit'] })`npx tsx sim/cli/main.ts --seed 1 --workers 2 --out ${DIR}`;
+await $({ stdio: ['ignore', 'ignore', 'inherit'] })`npx tsx --conditions=chaos-testbed-source sim/cli/main.ts --seed 1 --workers 2 --out ${DIR}`;
 process.stderr.write(`regenerated ${DIR}\n`);
 if (check) {
   const status = (await $`git status --porcelain -- ${DIR}`).stdout.trim();

@@ -17,7 +17,7 @@
  *   units and queues fresh start jobs for them.
  */
 import { enqueueActions, setup } from 'xstate';
-import type { Delivered, NodeIO } from '../../sim/index.ts';
+import type { Delivered, NodeIO } from 'chaos-testbed';
 import { orderingEdges, TARGET_WANTS, waitCycle, type UnitSpec } from './units.ts';
 
 /** Where a unit's start job is. `none`: no job in the transaction. */

@@ -9,7 +9,7 @@
  * holds a stack's start until a given time.
  */
 import { enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 import { STACK_START_MS } from './timing.ts';
 import type { StackState } from './traefik.ts';
 

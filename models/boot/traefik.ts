@@ -6,7 +6,7 @@
  * needs is running.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 import { ROUTES } from './units.ts';
 
 export type StackState = 'absent' | 'starting' | 'running';

@@ -8,7 +8,7 @@
  * request id and ignored.
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { DEPLOY_REQUEST_TIMEOUT_MS, DEPLOY_RETRY_MS, HEALTH_POLL_MS, HEALTH_REQUEST_TIMEOUT_MS } from './timing.ts';
 import type { UnitSpec } from './units.ts';
 

@@ -9,7 +9,7 @@
  * partition or a pause longer than the lease leaves two holders.
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { RENEW_DEADLINE_MS, REQUEST_TIMEOUT_MS, RETRY_PERIOD_MS } from './lease-timing.ts';
 
 export interface LeaseClientInput {

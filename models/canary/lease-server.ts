@@ -5,7 +5,7 @@
  * (as etcd or a Kubernetes Lease object would).
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 import { LEASE_DURATION_MS } from './lease-timing.ts';
 
 /** A client asks for the lease (or to renew it). */

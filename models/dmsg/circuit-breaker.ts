@@ -10,7 +10,7 @@
  * down); the fix admits one probe and fails the others fast.
  */
 import { assign, setup } from 'xstate';
-import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 
 /** Consecutive failures that open the breaker. Assumed: 3. */
 export const FAILURES_TO_OPEN = 3;

@@ -7,7 +7,7 @@
  * Serve loop spins forever on "No entries found".
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { DIAL_RETRY_MS, DIAL_TIMEOUT_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type ClientFlags = { readonly fallbackToSeeded: boolean };

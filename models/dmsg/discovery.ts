@@ -15,7 +15,7 @@
  * congested, and a POST that takes longer is cut off.
  */
 import { enqueueActions, setup } from 'xstate';
-import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import {
   DIAL_TIMEOUT_MS,
   DISC_RETRY_CAP_MS,

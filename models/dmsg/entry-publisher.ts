@@ -10,7 +10,7 @@
  * waits for puts in flight before deleting.
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** The publish loop's period. Assumed: 5 s. */
 export const PUBLISH_MS = 5_000;

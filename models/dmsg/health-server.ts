@@ -11,7 +11,7 @@
  * restarts it.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** The supervisor's probe period and deadline, and a restart's duration. Assumed: 5 s, 2 s, 1 s. */
 export const HEALTH_PROBE_MS = 5_000;

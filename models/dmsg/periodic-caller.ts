@@ -5,7 +5,7 @@
  * the invariants read; the caller only keeps calling.
  */
 import { setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 export const periodicCaller = setup({
   types: {

@@ -13,7 +13,7 @@
  * two ping cycles).
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** The ping period. Assumed: 10 s. */
 export const PING_PERIOD_MS = 10_000;

@@ -12,7 +12,7 @@
  * - `require` (3159, `REQUIRE_PQ`): fail it, explicitly, at once.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** How often the initiator opens a session to each peer, and a handshake's deadline. Assumed: 10 s and 5 s. */
 export const HANDSHAKE_EVERY_MS = 10_000;

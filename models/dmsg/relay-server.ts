@@ -18,7 +18,7 @@
  * not given up.
  */
 import { assign, raise, setup } from 'xstate';
-import { answeredOk, isAnswer, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, isAnswer, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import { ACCEPT_BACKLOG, DIAL_RETRY_MS, DIAL_TIMEOUT_MS, ENTRY_REFRESH_MS, MIN_SESSIONS, READ_TIMEOUT_FIX_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type ServerFlags = {

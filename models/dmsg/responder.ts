@@ -4,7 +4,7 @@
  * kernel's: crashes, partitions, delays.
  */
 import { setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 
 export const responder = setup({
   types: { input: {} as { io: NodeIO }, context: {} as { io: NodeIO }, events: {} as IncomingRequest },

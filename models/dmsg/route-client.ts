@@ -9,7 +9,7 @@
  * misconfigured remote; the fix closes it on every error path.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** Retry after a failed attempt, and how long a connection is used. Assumed: 1 s and 5 s. */
 export const RETRY_MS = 1_000;

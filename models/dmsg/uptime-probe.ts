@@ -10,7 +10,7 @@
  * some point"); the fix looks at the live connected-server set.
  */
 import { assign, setup } from 'xstate';
-import { answeredOk, isAnswer, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, isAnswer, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 
 /** Session ping period and deadline, and the probe's period. Assumed: 5 s, 5 s, 10 s. */
 export const PING_MS = 5_000;

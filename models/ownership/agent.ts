@@ -6,7 +6,7 @@
  * exited agent stays exited; a crash (or a restart fault) brings it back.
  */
 import { setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import type { Condition } from './api-server.ts';
 import { HEARTBEAT_MS, REQUEST_TIMEOUT_MS, WATCH_POLL_MS } from './timing.ts';
 

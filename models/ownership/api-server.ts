@@ -11,7 +11,7 @@
  * within the last hour.
  */
 import { assign, setup } from 'xstate';
-import type { Delivered, IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { Delivered, IncomingRequest, NodeIO } from 'chaos-testbed';
 import { BOOKMARK_MS, STALE_LIST_WINDOW_MS } from './timing.ts';
 
 export interface ConnectorRecord {

@@ -13,7 +13,7 @@
  * (whether a cached Connector is checked against the API before it can own).
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { Delivered, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { Delivered, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import type { Condition, ConnectorRecord } from './api-server.ts';
 import { chooseOwner, type Arbitration } from './arbitration.ts';
 import { LEASE_DURATION_MS, RECONCILE_PERIOD_MS, REQUEST_TIMEOUT_MS } from './timing.ts';

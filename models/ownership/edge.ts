@@ -5,7 +5,7 @@
  * owner's agent does not answer. `lastStatus` is what a user would see.
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { EDGE_PROBE_MS, REQUEST_TIMEOUT_MS } from './timing.ts';
 
 type Owner = { uid: string; name: string; project: string } | null;

@@ -9,7 +9,7 @@
  * through the kernel's `http-error` fault (an EC2 API 503 blip).
  */
 import { enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 import { BOOT_MS, INSTANCE_PENDING_MS, INSTANCE_TERMINATE_MS, SNAPSHOT_MS, SNAPSHOT_RATE_MS } from './timing.ts';
 
 export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated';

@@ -24,7 +24,7 @@
  *   heartbeating (see {@link shownStatus}).
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import { answeredOk, type Delivered, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type Delivered, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import type { InstanceState } from './cloud.ts';
 import { decideRegister, isLive, liveTokens, mint, revoke, type BootstrapGate, type Token } from './tokens.ts';
 import {

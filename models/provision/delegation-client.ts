@@ -6,7 +6,7 @@
  * takes `completed` (or `processed`) to mean the agent did the work.
  */
 import { assign, setup } from 'xstate';
-import type { NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import type { DelegationStatus } from './control-plane.ts';
 import { DELEGATION_CHECK_MS, DELEGATION_PERIOD_MS, REQUEST_TIMEOUT_MS } from './timing.ts';
 

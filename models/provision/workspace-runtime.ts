@@ -16,7 +16,7 @@
  * registers again.
  */
 import { and, assign, not, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { HEARTBEAT_MS, REGISTER_BACKOFF_CAP_MS, REGISTER_BACKOFF_FIRST_MS, REQUEST_TIMEOUT_MS } from './timing.ts';
 
 export type RuntimeFlags = {

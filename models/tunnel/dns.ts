@@ -4,7 +4,7 @@
  * slow is everyone else's cache (see gateway.ts).
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO } from 'chaos-testbed';
 
 type DnsEvent = IncomingRequest<{ readonly type: 'publish'; readonly hostname: string; readonly node: string }> | IncomingRequest<{ readonly type: 'resolve'; readonly hostname: string }>;
 

@@ -12,7 +12,7 @@
  * reason, and displays the canonical form.
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { buildRequestUrl, normalizeEndpoint } from './endpoint.ts';
 import { REQUEST_TIMEOUT_MS } from './timing.ts';
 

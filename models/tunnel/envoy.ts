@@ -5,7 +5,7 @@
  * (503s, resets) are the kernel's `http-error` fault on this node.
  */
 import { assign, setup } from 'xstate';
-import { INJECTED_ERROR_BODY, isAnswer, type IncomingRequest, type NodeIO } from '../../sim/index.ts';
+import { INJECTED_ERROR_BODY, isAnswer, type IncomingRequest, type NodeIO } from 'chaos-testbed';
 import { UPSTREAM_TIMEOUT_MS } from './timing.ts';
 
 type Answer = { readonly type: string; readonly requestId: string; readonly status?: number; readonly body?: unknown };

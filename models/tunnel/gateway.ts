@@ -10,7 +10,7 @@
  * stale answer until its TTL runs out (the incident).
  */
 import { assign, setup } from 'xstate';
-import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from '../../sim/index.ts';
+import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import { DIAL_TIMEOUT_MS, DNS_TTL_MS } from './timing.ts';
 
 export type GatewayFlags = { readonly reResolveOnDialFailure: boolean };

@@ -9,7 +9,7 @@
  * access (every call from now on is 403, a hard error).
  */
 import { enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { PUBLISH_DELAY_MS, REQUEST_TIMEOUT_MS, SETUP_MS } from './timing.ts';
 
 interface ApiContext {

@@ -19,7 +19,7 @@
  * detaching parent's (detach; the daemon runs on).
  */
 import { assign, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from '../../sim/index.ts';
+import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { DETACH_WINDOW_MS, EXIT_NOT_READY, HEARTBEAT_MS, MAX_CONSECUTIVE_POLL_ERRORS, POLL_MS, REQUEST_TIMEOUT_MS, VERIFY_PROBE_MS } from './timing.ts';
 
 export type CliFlags = {

@@ -31,7 +31,7 @@ import { traefik } from '../../models/boot/traefik.ts';
 import { BOOT_BOUND_MS, TIMEOUT_START_MS } from '../../models/boot/timing.ts';
 import { unitJob } from '../../models/boot/unit-job.ts';
 import { describeCycle, unitsFor, waitCycle, type BootFlags } from '../../models/boot/units.ts';
-import { defineScenario, eventually, sometimes, violated, type Json } from '../../sim/index.ts';
+import { defineScenario, eventually, sometimes, violated, type Json } from 'chaos-testbed';
 
 const STACKS = ['proxy', 'dashboard', 'drone'] as const;
 

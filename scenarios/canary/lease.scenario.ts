@@ -13,7 +13,7 @@
 import { leaseClient, actsAsHolder } from '../../models/canary/lease-client.ts';
 import { leaseServer } from '../../models/canary/lease-server.ts';
 import { LEASE_DURATION_MS, RENEW_DEADLINE_MS } from '../../models/canary/lease-timing.ts';
-import { always, defineScenario, eventually, ratio, sometimes, violated, type Link } from '../../sim/index.ts';
+import { always, defineScenario, eventually, ratio, sometimes, violated, type Link } from 'chaos-testbed';
 
 const CLIENTS = ['client-a', 'client-b'] as const;
 const LINKS: readonly Link[] = [

@@ -15,7 +15,7 @@
 import { BREAKER_COOLDOWN_MS, circuitBreaker, probesInFlight, SETUP_TIMEOUT_MS, type BreakerFlags } from '../../models/dmsg/circuit-breaker.ts';
 import { periodicCaller } from '../../models/dmsg/periodic-caller.ts';
 import { responder } from '../../models/dmsg/responder.ts';
-import { always, defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 
 const CALLERS = 5;
 

@@ -19,7 +19,7 @@
  * registered within CONVERGE_BOUND_MS (60 s; see timing.ts for why).
  */
 import { CONVERGE_BOUND_MS, READ_TIMEOUT_FIX_MS } from '../../models/dmsg/timing.ts';
-import { defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 import { buildFleet, coldStart, describeServer, discoveryEntries, FLEET_MAX, serverNames, serving, type FleetFlags } from './fleet.ts';
 
 const layers = (fix3140: boolean, fix3142: boolean, fix3143: boolean): FleetFlags => ({

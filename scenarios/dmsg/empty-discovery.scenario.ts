@@ -15,7 +15,7 @@ import { dmsgClient, type ClientFlags } from '../../models/dmsg/client-bootstrap
 import { discovery } from '../../models/dmsg/discovery.ts';
 import { relayServer } from '../../models/dmsg/relay-server.ts';
 import { READ_TIMEOUT_FIX_MS } from '../../models/dmsg/timing.ts';
-import { defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 
 const SEEDED = ['srv-1', 'srv-2', 'srv-3'];
 const CONNECT_BOUND_MS = 15_000;

@@ -6,7 +6,7 @@
  */
 import { discovery, storedEntries, type DiscoveryFlags } from '../../models/dmsg/discovery.ts';
 import { relayServer, type ServerFlags } from '../../models/dmsg/relay-server.ts';
-import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from '../../sim/index.ts';
+import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from 'chaos-testbed';
 
 export type FleetFlags = ServerFlags & DiscoveryFlags;
 

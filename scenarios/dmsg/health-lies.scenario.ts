@@ -14,7 +14,7 @@
  */
 import { HEALTH_PROBE_MS, HEALTH_TIMEOUT_MS, healthServer, RESTART_MS, supervisor, type HealthFlags } from '../../models/dmsg/health-server.ts';
 import { periodicCaller } from '../../models/dmsg/periodic-caller.ts';
-import { always, defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 
 export default defineScenario({
   id: 'dmsg/health-lies',

@@ -19,7 +19,7 @@
  * the same plan (see `series`).
  */
 import { PING_DEADLINE_BUG_MS, PING_DEADLINE_FIX_MS, PING_PERIOD_MS, pingingClient, queuedServer, type PingFlags } from '../../models/dmsg/ping-storm.ts';
-import { always, defineScenario, eventually, sometimes, violated, windowFault } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated, windowFault } from 'chaos-testbed';
 
 const CLIENTS = 20;
 /** Work takes this many times longer under load. Assumed: 20 (a loaded VM behind Docker's bridge). */

@@ -21,7 +21,7 @@
  * classical-only peer gets an explicit failure, never a hang.
  */
 import { HANDSHAKE_TIMEOUT_MS, handshakePath, pqInitiator, pqResponder, type HandshakeFlags } from '../../models/dmsg/pq-handshake.ts';
-import { always, defineScenario, sometimes, violated, windowFault } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated, windowFault } from 'chaos-testbed';
 
 /** Who is PQ-capable: the invariant's ground truth (alice cannot know it). */
 const PQ_CAPABLE: Readonly<Record<string, boolean>> = { bob: true, carol: false };

@@ -15,7 +15,7 @@
  */
 import { PING_DEADLINE_MS, PING_MS, PROBE_MS, uptimeVisor, type UptimeFlags } from '../../models/dmsg/uptime-probe.ts';
 import { responder } from '../../models/dmsg/responder.ts';
-import { always, defineScenario, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 
 const SERVERS = ['srv-a', 'srv-b'];
 /** 10 s + 5 s + 5 s = 20 s. */

@@ -13,7 +13,7 @@
  * server is accepting and registered within 60 s of the last restart.
  */
 import { CONVERGE_BOUND_MS, POST_READ_BASE_MS, POST_READ_PER_CONCURRENT_MS, READ_TIMEOUT_BUG_MS, READ_TIMEOUT_FIX_MS } from '../../models/dmsg/timing.ts';
-import { defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 import { buildFleet, describeServer, discoveryEntries, serving, type FleetFlags } from './fleet.ts';
 
 const FLEET = 30;

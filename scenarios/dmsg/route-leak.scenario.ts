@@ -12,7 +12,7 @@
  * one being dialed) however many attempts fail.
  */
 import { routeClient, routeRemote, type RouteClientFlags } from '../../models/dmsg/route-client.ts';
-import { always, defineScenario, sometimes, violated, windowFault } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated, windowFault } from 'chaos-testbed';
 
 const MAX_OPEN_GROUPS = 1;
 

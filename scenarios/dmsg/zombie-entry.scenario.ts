@@ -12,7 +12,7 @@
  * discovery never again advertises the server.
  */
 import { entryPublisher, entryStore, type PublisherFlags } from '../../models/dmsg/entry-publisher.ts';
-import { always, defineScenario, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 
 export default defineScenario({
   id: 'dmsg/zombie-entry',

@@ -12,7 +12,7 @@ import type { Arbitration } from '../../models/ownership/arbitration.ts';
 import { controller } from '../../models/ownership/controller.ts';
 import { agentNode, edge } from '../../models/ownership/edge.ts';
 import { LEASE_DURATION_MS, RECONCILE_PERIOD_MS } from '../../models/ownership/timing.ts';
-import { always, defineScenario, eventually, sometimes, violated, type Link, type NodeHandle, type ScenarioBuilder, type ScenarioId } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated, type Link, type NodeHandle, type ScenarioBuilder, type ScenarioId } from 'chaos-testbed';
 
 /** The public key both Connectors of case 2 held (status.connectionDetails.publicKey.id). */
 export const PUBLIC_KEY = 'c1469d2f5d1547edbdc2dcbd007d97f92be25e1efbbd9bb728a1d160797fd2b8';

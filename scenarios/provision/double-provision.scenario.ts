@@ -23,7 +23,7 @@ import { delegationClient } from '../../models/provision/delegation-client.ts';
 import { HEARTBEAT_MS, LIVENESS_BOUND_MS, ONLINE_WORKING_BOUND_MS, REGISTER_RECOVERY_BOUND_MS } from '../../models/provision/timing.ts';
 import { isLive } from '../../models/provision/tokens.ts';
 import { workspaceRuntime, type RuntimeFlags } from '../../models/provision/workspace-runtime.ts';
-import { always, defineScenario, eventually, operatorAction, ratio, sometimes, violated, type NodeHandle } from '../../sim/index.ts';
+import { always, defineScenario, eventually, operatorAction, ratio, sometimes, violated, type NodeHandle } from 'chaos-testbed';
 
 export type ProvisionFlags = ControlPlaneFlags & RuntimeFlags;
 

@@ -11,7 +11,7 @@
  * (some for good), slow reconciles and revoked access.
  */
 import { MAX_CONSECUTIVE_POLL_ERRORS, UNREACHABLE_BAIL_BOUND_MS } from '../../models/tunnel/timing.ts';
-import { always, defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 import { buildTunnelSystem, CONTROL_PLANE_FAULTS, TUNNEL_BUGGY, TUNNEL_FIXED } from './common.ts';
 
 /** "At once": the 403 travels back through Envoy (two links of at most 10 ms); 100 ms is ample. */

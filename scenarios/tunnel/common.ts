@@ -8,7 +8,7 @@ import { envoy } from '../../models/tunnel/envoy.ts';
 import { gateway, type GatewayFlags } from '../../models/tunnel/gateway.ts';
 import { tunnelApi } from '../../models/tunnel/tunnel-api.ts';
 import { tunnelCli, type CliFlags } from '../../models/tunnel/tunnel-cli.ts';
-import { operatorAction, type CustomFaultHandler, type NodeHandle, type ScenarioBuilder } from '../../sim/index.ts';
+import { operatorAction, type CustomFaultHandler, type NodeHandle, type ScenarioBuilder } from 'chaos-testbed';
 
 export type TunnelFlags = CliFlags & GatewayFlags;
 

@@ -13,7 +13,7 @@
  * blips its front end.
  */
 import { DETACH_WINDOW_MS, EXIT_NOT_READY, MAX_CONSECUTIVE_POLL_ERRORS } from '../../models/tunnel/timing.ts';
-import { always, defineScenario, eventually, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 import { buildTunnelSystem, CONTROL_PLANE_FAULTS, TUNNEL_BUGGY, TUNNEL_FIXED } from './common.ts';
 
 export default defineScenario({

@@ -15,7 +15,7 @@
  * gateway evicts the answer and resolves again when a dial fails.
  */
 import { RESTART_RESPONDING_BOUND_MS } from '../../models/tunnel/timing.ts';
-import { always, defineScenario, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 import { buildTunnelSystem, TUNNEL_BUGGY, TUNNEL_FIXED, type TunnelSystem } from './common.ts';
 
 /** Three processes: the first run and two restarts. */

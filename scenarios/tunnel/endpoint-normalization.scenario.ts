@@ -19,7 +19,7 @@
 import fc from 'fast-check';
 import { normalizeEndpoint } from '../../models/tunnel/endpoint.ts';
 import { endpointApi, endpointCli, origin, type VerifyRound } from '../../models/tunnel/endpoint-probe.ts';
-import { always, defineScenario, sometimes, violated } from '../../sim/index.ts';
+import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 
 /** Endpoint strings as users type them; the first choice of each part is where shrinking goes. */
 export const endpointInput = fc

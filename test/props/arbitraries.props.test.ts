@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
 import { swarmPlanArbitrary } from '../../sim/explore/arbitraries.ts';
-import type { FaultSpace } from '../../sim/index.ts';
+import type { FaultSpace } from 'chaos-testbed';
 
 const space = canary.faultSpace as FaultSpace;
 const within = (value: number, [min, max]: readonly [number, number]) => value >= min && value <= max;

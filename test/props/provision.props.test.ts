@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
 import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.scenario.ts';
-import type { AnyScenario } from '../../sim/index.ts';
+import type { AnyScenario } from 'chaos-testbed';
 
 const BUDGET = 200;
 const SAFETY = ['single-instance', 'online-means-working', 'no-permanent-401', 'delegation-status-honest'] as const;

@@ -3,7 +3,7 @@ import { bootTransaction, runnable } from '../../models/boot/service-manager.ts'
 import { TIMEOUT_START_MS } from '../../models/boot/timing.ts';
 import { describeCycle, unitsFor, waitCycle, type UnitSpec } from '../../models/boot/units.ts';
 import { BOOT_VARIANTS, orderDeadlockScenario } from '../../scenarios/boot/order-deadlock.scenario.ts';
-import { run } from '../../sim/index.ts';
+import { run } from 'chaos-testbed';
 
 const units = (variant: keyof typeof BOOT_VARIANTS) => unitsFor(BOOT_VARIANTS[variant], TIMEOUT_START_MS);
 

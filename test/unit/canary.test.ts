@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
-import { run, type Fault } from '../../sim/index.ts';
+import { run, type Fault } from 'chaos-testbed';
 
 /** Who holds the lease first depends on the seed; seed 1 makes client-b the holder. */
 const SEED = 1;

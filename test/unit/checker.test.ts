@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from '../../sim/kernel/checker.ts';
-import { always, sometimes } from '../../sim/index.ts';
+import { always, sometimes } from 'chaos-testbed';
 
 describe('invariant checker', () => {
   it('counts a sometimes-goal reached on the very step a safety property breaks', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
-import { run, type FaultPlan } from '../../sim/index.ts';
+import { run, type FaultPlan } from 'chaos-testbed';
 import { selfCheck } from '../../sim/kernel/self-check.ts';
 
 const plan: FaultPlan = {
@@ -33,7 +33,7 @@ describe('determinism', () => {
   it('gives the same trace hash in two separate processes', () => {
     const planFile = join(mkdtempSync(join(tmpdir(), 'sim-det-')), 'plan.json');
     writeFileSync(planFile, JSON.stringify(plan));
-    const cli = ['--import', 'tsx', 'sim/cli/main.ts', '--scenario', 'canary/lease', '--variant', 'fixed', '--seed', '42', '--plan', planFile, '--json'];
+    const cli = ['--conditions=chaos-testbed-source', '--import', 'tsx', 'sim/cli/main.ts', '--scenario', 'canary/lease', '--variant', 'fixed', '--seed', '42', '--plan', planFile, '--json'];
     const hashes = [0, 1].map(() => JSON.parse(execFileSync(process.execPath, cli, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).traceHash);
     expect(hashes[1]).toBe(hashes[0]);
     expect(hashes[0]).toBe(run(canary, 'fixed', 42, plan).traceHash);

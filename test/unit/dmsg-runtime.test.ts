@@ -4,7 +4,7 @@ import { seriesFor } from '../../reports/series.ts';
 import healthLies from '../../scenarios/dmsg/health-lies.scenario.ts';
 import pingStorm from '../../scenarios/dmsg/ping-storm.scenario.ts';
 import pqDowngrade from '../../scenarios/dmsg/pq-downgrade.scenario.ts';
-import { run } from '../../sim/index.ts';
+import { run } from 'chaos-testbed';
 
 describe('dmsg/ping-storm', () => {
   it('the series: reconnects per minute under one 60 s load spike, 5 s deadline vs 18 s', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { POST_READ_BASE_MS, POST_READ_PER_CONCURRENT_MS, READ_TIMEOUT_BUG_MS } from '../../models/dmsg/timing.ts';
 import coldStart, { COLD_START_VARIANTS } from '../../scenarios/dmsg/cold-start.scenario.ts';
 import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
-import { run } from '../../sim/index.ts';
+import { run } from 'chaos-testbed';
 
 const fleetOf = (size: number) => ({ faults: [{ kind: 'cold-start', atMs: 0, size }] });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
 import { runCases, summarize, type CampaignSpec } from '../../sim/explore/campaign.ts';
 import { drawPlan, exploreRun } from '../../sim/explore/explore-run.ts';
-import { run } from '../../sim/index.ts';
+import { run } from 'chaos-testbed';
 
 const spec = (variant: string, runs: number, stopOnFailure = false): CampaignSpec => ({
   scenario: canary.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { raise, setup } from 'xstate';
-import { run, type NodeIO } from '../../sim/index.ts';
+import { run, type NodeIO } from 'chaos-testbed';
 import { withDeterminismGuard } from '../../sim/kernel/guard.ts';
 import { singleNode } from '../fixtures/scenario.ts';
 

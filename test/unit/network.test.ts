@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratio, type Fault } from '../../sim/index.ts';
+import { ratio, type Fault } from 'chaos-testbed';
 import { at, runProbes } from '../fixtures/scenario.ts';
 
 const ping = { type: 'ping' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
-import { eventually, run, violated, type Fault, type NodeIO } from '../../sim/index.ts';
+import { eventually, run, violated, type Fault, type NodeIO } from 'chaos-testbed';
 import { at, runProbes, singleNode } from '../fixtures/scenario.ts';
 
 describe('typed outcomes', () => {

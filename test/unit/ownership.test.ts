@@ -3,7 +3,7 @@ import { chooseOwner, type Candidate } from '../../models/ownership/arbitration.
 import { LEASE_DURATION_MS } from '../../models/ownership/timing.ts';
 import { deletedOwnerScenario, REPLACE_AT_MS } from '../../scenarios/ownership/deleted-owner.scenario.ts';
 import { keyCollisionScenario } from '../../scenarios/ownership/key-collision.scenario.ts';
-import { run, type Fault } from '../../sim/index.ts';
+import { run, type Fault } from 'chaos-testbed';
 import type { TraceRecord } from '../../sim/kernel/trace.ts';
 
 const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setup, assign } from 'xstate';
-import { run, type NodeIO } from '../../sim/index.ts';
+import { run, type NodeIO } from 'chaos-testbed';
 import { at, runProbes, singleNode } from '../fixtures/scenario.ts';
 
 const ping = { type: 'ping' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRegister, mint, revoke, type Token } from '../../models/provision/tokens.ts';
 import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.scenario.ts';
-import { run, type FaultPlan } from '../../sim/index.ts';
+import { run, type FaultPlan } from 'chaos-testbed';
 
 const never = () => false;
 const register = (instanceId: string, presented: string | null, retired: (id: string) => boolean = never) => ({ instanceId, presented, retired, nextToken: 'tok-new' });

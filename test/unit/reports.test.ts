@@ -8,7 +8,7 @@ import { md, renderMarkdown } from '../../reports/markdown.ts';
 import { mermaidText, sequenceDiagram, stateGantt } from '../../reports/mermaid.ts';
 import { NARRATIVE_LIMIT, SLICE_LIMIT, TIMELINE_INTERVALS_PER_ACTOR } from '../../reports/report-data.ts';
 import canary from '../../scenarios/canary/lease.scenario.ts';
-import { always, defineScenario, run, violated, type AnyScenario, type Fault, type FaultPlan, type RunResult } from '../../sim/index.ts';
+import { always, defineScenario, run, violated, type AnyScenario, type Fault, type FaultPlan, type RunResult } from 'chaos-testbed';
 import type { TraceRecord } from '../../sim/kernel/trace.ts';
 import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';
 import { probe } from '../fixtures/probe.ts';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
-import type { Fault } from '../../sim/index.ts';
+import type { Fault } from 'chaos-testbed';
 import { InputError } from '../../sim/kernel/plan-file.ts';
 import { checkpointIndices, readReproFile, recordRepro, type ReproFile } from '../../sim/repro/repro-file.ts';
 import { describeDivergence, replay } from '../../sim/repro/replay.ts';

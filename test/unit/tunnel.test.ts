@@ -3,7 +3,7 @@ import { buildRequestUrl, normalizeEndpoint } from '../../models/tunnel/endpoint
 import { DNS_TTL_MS } from '../../models/tunnel/timing.ts';
 import api503Blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import { dnsTtlRestartScenario } from '../../scenarios/tunnel/dns-ttl-restart.scenario.ts';
-import { run, type FaultPlan } from '../../sim/index.ts';
+import { run, type FaultPlan } from 'chaos-testbed';
 
 /** When the first process verified, with no fault. */
 function firstReadyMs(): number {

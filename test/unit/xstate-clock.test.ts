@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, cancel, raise, sendTo, setup } from 'xstate';
-import { run, type NodeIO } from '../../sim/index.ts';
+import { run, type NodeIO } from 'chaos-testbed';
 import { singleNode } from '../fixtures/scenario.ts';
 
 interface Ctx {
