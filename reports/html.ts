@@ -5,9 +5,9 @@
  * Mermaid runs with `securityLevel: 'strict'`.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describeOutcome } from '../sim/kernel/outcome.ts';
 import { formatT } from './narrative.ts';
+import { mermaidBundlePath } from './mermaid-bundle.ts';
 import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
 import type { ReportData } from './report-data.ts';
 
@@ -21,8 +21,7 @@ let mermaidBundle: string | undefined;
 /** Mermaid's browser bundle, made safe to sit inside a script element. */
 function mermaidScript(): string {
   if (mermaidBundle === undefined) {
-    const path = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
-    mermaidBundle = readFileSync(path, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+    mermaidBundle = readFileSync(mermaidBundlePath(), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
   }
   return mermaidBundle;
 }

@@ -1,11 +1,13 @@
 /**
- * The public API of the testbed's kernel: what a scenario or model author
- * imports. Everything here is documented with TSDoc at its definition.
+ * The public API of the testbed, `import { ... } from 'chaos-testbed'`: what a
+ * scenario or model author imports. Everything here is documented with TSDoc
+ * at its definition. The vitest helper is `chaos-testbed/vitest`.
  */
 export { defineScenario, operatorAction, variantNames, windowFault } from './kernel/scenario.ts';
 export type {
   AnyScenario,
   BugFlags,
+  Expectation,
   CustomFaultHandler,
   NodeHandle,
   NodeOptions,
@@ -33,3 +35,5 @@ export type { RunOptions, RunResult } from './kernel/run.ts';
 export { describeOutcome, isViolation } from './kernel/outcome.ts';
 export type { Outcome, OutcomeKind } from './kernel/outcome.ts';
 export type { TraceKind, TraceRecord } from './kernel/trace.ts';
+export { defineConfig } from './load/config.ts';
+export type { TestbedConfig } from './load/config.ts';

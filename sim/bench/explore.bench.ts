@@ -18,6 +18,9 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import canary from '../../scenarios/canary/lease.scenario.ts';
+import { fileURLToPath } from 'node:url';
+
+const CANARY_FILE = fileURLToPath(new URL('../../scenarios/canary/lease.scenario.ts', import.meta.url));
 import { runCases, type CampaignSpec } from '../explore/campaign.ts';
 import { drawPlan, exploreRun } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
@@ -85,7 +88,7 @@ const serialRates: number[] = [];
 const pairRates: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const one = timed(() => runCases(canary, spec('fixed', WORKER_RUNS)));
-  const two = await timedAsync(() => runCasesInWorkers(canary, spec('fixed', WORKER_RUNS), 2));
+  const two = await timedAsync(() => runCasesInWorkers(canary, spec('fixed', WORKER_RUNS), 2, { scenarioFile: CANARY_FILE }));
   serialRates.push(WORKER_RUNS / (one.ms / 1000));
   pairRates.push(WORKER_RUNS / (two.ms / 1000));
   ratios.push(one.ms / two.ms);

@@ -8,6 +8,10 @@ import { describeOutcome } from '../kernel/outcome.ts';
 import { InputError, parsePlanText } from '../kernel/plan-file.ts';
 import { KERNEL_VERSION, run, type RunResult } from '../kernel/run.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
+import type { LoadedScenario } from '../load/scenario-module.ts';
+import { displayPath } from '../load/scenario-module.ts';
+import { CLI } from '../identity.ts';
+import type { Settings } from './settings.ts';
 import { selfCheck } from '../kernel/self-check.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { formatRecord } from './format.ts';
@@ -24,12 +28,18 @@ export function readPlan(path: string, scenario: AnyScenario, variant: string): 
   return parsePlanText(text, path, scenario, variant);
 }
 
-export function singleRun(scenario: AnyScenario, options: CliOptions, planPath: string): number {
-  const plan = readPlan(planPath, scenario, options.variant);
-  const replayLine = `replay: npm run sim -- --scenario ${scenario.id} --variant ${options.variant} --seed ${options.seed} --plan ${planPath}`;
-  process.stderr.write(`${scenario.id} variant=${options.variant} seed=${options.seed} faults=${plan.faults.length} kernel=v${KERNEL_VERSION}\n`);
-  if (options.selfCheck) return selfCheckRun(scenario, options, plan);
-  const result = run(scenario, options.variant, options.seed, plan, { traceMode: options.trace ? 'full' : 'hash' });
+export function singleRun(entry: LoadedScenario, options: CliOptions, settings: Settings, planPath: string): number {
+  const { scenario } = entry;
+  const variant = options.variant ?? 'buggy';
+  if (!Object.prototype.hasOwnProperty.call(scenario.variants, variant)) {
+    throw new InputError(`scenario ${scenario.id} has no variant '${variant}' (it has: ${Object.keys(scenario.variants).join(', ')})`);
+  }
+  const seed = settings.seed;
+  const plan = readPlan(planPath, scenario, variant);
+  const replayLine = `replay: ${CLI} run ${displayPath(entry.file)} --scenario ${scenario.id} --variant ${variant} --seed ${seed} --plan ${planPath}`;
+  process.stderr.write(`${scenario.id} variant=${variant} seed=${seed} faults=${plan.faults.length} kernel=v${KERNEL_VERSION}\n`);
+  if (options.selfCheck) return selfCheckRun(scenario, variant, seed, options, plan);
+  const result = run(scenario, variant, seed, plan, { traceMode: options.trace ? 'full' : 'hash' });
   if (options.json) {
     process.stdout.write(stableStringify(runSummary(result, options.trace)) + '\n');
   } else {
@@ -41,8 +51,8 @@ export function singleRun(scenario: AnyScenario, options: CliOptions, planPath: 
   return exitCode(result.outcome);
 }
 
-function selfCheckRun(scenario: AnyScenario, options: CliOptions, plan: FaultPlan): number {
-  const check = selfCheck(scenario, options.variant, options.seed, plan);
+function selfCheckRun(scenario: AnyScenario, variant: string, seed: number, options: CliOptions, plan: FaultPlan): number {
+  const check = selfCheck(scenario, variant, seed, plan);
   const divergence = check.divergence;
   if (options.json) {
     process.stdout.write(stableStringify({ ...runSummary(check.first, false), selfCheck: divergence ?? 'identical' }) + '\n');

@@ -15,18 +15,16 @@ import { runCases, type CampaignSpec } from './campaign.ts';
 import type { CaseResult } from './explore-run.ts';
 import { ownsRun, STOP_AFTER, STOP_NOW, type Shard, type WorkerJob, type WorkerMessage } from './worker-protocol.ts';
 
-const DEFAULT_REGISTRY = new URL('../../scenarios/index.ts', import.meta.url).href;
-
 export interface PoolOptions {
   readonly onCase?: (result: CaseResult) => void;
   readonly shard?: Shard;
   /** Checked by the main thread before each of its runs; true stops every worker. */
   readonly outOfTime?: () => boolean;
-  /** The module that exports `findScenario(id)` for the worker threads. */
-  readonly registryUrl?: string;
+  /** The file that declares the scenario: each worker thread loads it. */
+  readonly scenarioFile: string;
 }
 
-export async function runCasesInWorkers(scenario: AnyScenario, spec: CampaignSpec, workerCount: number, options: PoolOptions = {}): Promise<CaseResult[]> {
+export async function runCasesInWorkers(scenario: AnyScenario, spec: CampaignSpec, workerCount: number, options: PoolOptions): Promise<CaseResult[]> {
   const control = new Int32Array(new SharedArrayBuffer(8));
   control[STOP_AFTER] = 0x7fff_ffff;
   const results: CaseResult[] = [];
@@ -50,7 +48,7 @@ export async function runCasesInWorkers(scenario: AnyScenario, spec: CampaignSpe
         workerCount,
         shard: options.shard,
         control: control.buffer as SharedArrayBuffer,
-        registryUrl: options.registryUrl ?? DEFAULT_REGISTRY,
+        scenarioFile: options.scenarioFile,
       };
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: job });
       workers.push(worker);

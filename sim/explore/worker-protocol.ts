@@ -35,8 +35,8 @@ export interface WorkerJob {
   readonly shard: Shard | undefined;
   /** Int32Array over this buffer: [stop after index, stop now]. */
   readonly control: SharedArrayBuffer;
-  /** The module that exports `findScenario(id)`. */
-  readonly registryUrl: string;
+  /** The file that declares the scenario (an absolute path). */
+  readonly scenarioFile: string;
 }
 
 export type WorkerMessage = { readonly type: 'case'; readonly result: CaseResult } | { readonly type: 'done' };

@@ -29,6 +29,7 @@ import type { Invariant } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
 import type { NodeIO, NodeStatus } from './node.ts';
 import type { Rng } from './rng.ts';
+import { rememberDefiningFile } from './scenario-file.ts';
 import type { TraceRecord } from './trace.ts';
 
 /** `family/name`, for example `ownership/deleted-owner`. */
@@ -149,6 +150,47 @@ export interface Scenario<Flags extends BugFlags = BugFlags, Nodes = unknown> {
    * that `counts` accepts, counted per `bucketMs` of virtual time.
    */
   readonly series?: ScenarioSeries;
+  /**
+   * What a run of many scenarios (`chaos-testbed run` with no variant: the
+   * incident library, a CI job) checks of each variant. By default `buggy`
+   * must fail within 1000 runs and `fixed` must hold for 300; an entry here
+   * replaces the default of its variant, and may name any other variant (a
+   * fix option that is known to be insufficient, say).
+   *
+   * ```ts
+   * expectations: { buggy: { expect: 'fails', runs: 300 }, 'fix-retry-only': { expect: 'fails' } },
+   * ```
+   */
+  readonly expectations?: Readonly<Record<string, Expectation>>;
+}
+
+/** See {@link Scenario.expectations}. */
+export interface Expectation {
+  /** `fails`: a campaign finds a violation (it stops at the first). `holds`: no run fails. */
+  readonly expect: 'fails' | 'holds';
+  /** The campaign's budget of runs: for `fails`, the most its bug may need. */
+  readonly runs?: number;
+}
+
+/** Budgets when a scenario declares none (see {@link Scenario.expectations}). */
+export const DEFAULT_EXPECTATIONS: Readonly<Record<'buggy' | 'fixed', Required<Expectation>>> = {
+  // A buggy variant gets up to 1000 runs to show its bug (the library's need
+  // tens); a fixed variant must hold for 300, enough to make a lucky pass
+  // unlikely while a library of twenty scenarios stays in minutes.
+  buggy: { expect: 'fails', runs: 1000 },
+  fixed: { expect: 'holds', runs: 300 },
+};
+
+/** Every expectation of a scenario, its declared ones merged over the defaults, `buggy` and `fixed` first. */
+export function expectationsOf(scenario: AnyScenario): { readonly variant: string; readonly expect: 'fails' | 'holds'; readonly runs: number }[] {
+  const declared = scenario.expectations ?? {};
+  const names = [...new Set(['buggy', 'fixed', ...Object.keys(declared)])];
+  return names.map((variant) => {
+    const own = Object.prototype.hasOwnProperty.call(declared, variant) ? declared[variant] : undefined;
+    const fallback = variant === 'buggy' || variant === 'fixed' ? DEFAULT_EXPECTATIONS[variant] : undefined;
+    const expect = own?.expect ?? fallback!.expect;
+    return { variant, expect, runs: own?.runs ?? fallback?.runs ?? DEFAULT_EXPECTATIONS[expect === 'fails' ? 'buggy' : 'fixed'].runs };
+  });
 }
 
 /** See {@link Scenario.series}. */
@@ -179,6 +221,14 @@ export function defineScenario<Flags extends BugFlags, Nodes>(scenario: Scenario
   for (const kind of Object.keys(scenario.faultSpace?.custom ?? {})) {
     if (scenario.customFaults?.[kind] === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
   }
+  for (const [variant, expectation] of Object.entries(scenario.expectations ?? {})) {
+    if (!Object.prototype.hasOwnProperty.call(scenario.variants, variant)) throw new Error(`scenario ${scenario.id}: expectations name variant '${variant}', which it does not have`);
+    if (expectation.expect !== 'fails' && expectation.expect !== 'holds') throw new Error(`scenario ${scenario.id}: expectation of '${variant}' must be 'fails' or 'holds'`);
+    if (expectation.runs !== undefined && !(Number.isSafeInteger(expectation.runs) && expectation.runs >= 1)) {
+      throw new Error(`scenario ${scenario.id}: expectation of '${variant}': runs must be a whole number >= 1`);
+    }
+  }
+  rememberDefiningFile(scenario);
   return scenario;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * `run`: loads the scenarios, plans the campaigns (see jobs.ts), runs them
+ * one after another, writes each one's findings as soon as it ends, and
+ * prints a line per campaign as it finishes; then the summary.
+ */
+import { InputError } from '../kernel/plan-file.ts';
+import type { Project } from '../load/config.ts';
+import { discoverScenarios, type ScenarioSet } from '../load/discover.ts';
+import type { CliOptions } from './args.ts';
+import { planJobs, jobVerdict, type Job } from './jobs.ts';
+import { banner, executeCampaign } from './run-campaign.ts';
+import { writeFindings } from '../repro/write-findings.ts';
+import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
+import { selfCheckJobs } from './self-check-command.ts';
+import { settingsFor } from './settings.ts';
+import { writeShardFile } from './shards.ts';
+import { singleRun } from './single-run.ts';
+import { CLI } from '../identity.ts';
+
+export async function runCommand(options: CliOptions, project: Project): Promise<number> {
+  const settings = settingsFor(options, project);
+  const set = await selection(options, project);
+  const entries = options.scenario === undefined ? set.entries : [set.get(options.scenario)];
+  if (options.plan !== undefined) {
+    if (entries.length !== 1) throw new InputError(`--plan runs one scenario, and ${entries.length} are loaded: name it with --scenario ID`);
+    return singleRun(entries[0]!, options, settings, options.plan);
+  }
+  const jobs = planJobs(entries, options, settings);
+  if (jobs.length === 0) throw new InputError('none of the loaded scenarios declares a fault space to explore');
+  if (options.selfCheck) return selfCheckJobs(jobs);
+  const outcomes: JobOutcome[] = [];
+  const shardText = options.shard === undefined ? '' : `, shard ${options.shard.index}/${options.shard.count}`;
+  if (jobs.length > 1) {
+    const seeds = [...new Set(jobs.map((j) => j.spec.seed))];
+    const what = jobs.some((j) => j.expect !== null) ? 'expectations' : 'campaigns';
+    process.stderr.write(`checking ${jobs.length} ${what} of ${entries.length} scenario${entries.length === 1 ? '' : 's'} (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${settings.workers} worker${settings.workers === 1 ? '' : 's'}${shardText})\n`);
+  }
+  for (const [i, job] of jobs.entries()) {
+    const execute = { workers: settings.workers, timeBudgetMs: options.timeBudgetMs, shard: options.shard, label: label(job), position: { index: i + 1, count: jobs.length } };
+    // One campaign: its banner names every parameter; many: the result lines do.
+    if (jobs.length === 1) process.stderr.write(banner(job.entry.scenario, job.spec, execute) + shardText + '\n');
+    const campaign = await executeCampaign(job.entry, job.spec, execute);
+    const written = options.shard === undefined ? writeFindings(job.entry, project.root, campaign.summary, settings.out, job.expect, jobVerdict(job, campaign.summary.found).result) : null;
+    const outcome = { job, campaign, written };
+    outcomes.push(outcome);
+    process.stderr.write(resultLine(outcome, jobs.length > 1 ? { index: i + 1, count: jobs.length } : undefined) + '\n');
+  }
+  if (options.shard !== undefined) return writeShardFile(outcomes, options.shard, project, settings, options.json);
+  return finishRun(outcomes, options, settings);
+}
+
+/** The scenario files named on the command line, else those of the config. */
+async function selection(options: CliOptions, project: Project): Promise<ScenarioSet> {
+  if (options.args.length > 0) return discoverScenarios(options.args, process.cwd());
+  if (project.config === undefined) {
+    throw new InputError(`no scenario files: name them (${CLI} run incidents/*.scenario.ts) or list them in chaos-testbed.config.ts (${CLI} init writes one)`);
+  }
+  return discoverScenarios(project.config.scenarios, project.root);
+}
+
+export function label(job: Job): string {
+  return `${job.entry.scenario.id} ${job.spec.variant}${job.spec.seed === 1 ? '' : ` seed ${job.spec.seed}`}`;
+}
