@@ -34,6 +34,11 @@ export default defineConfig({
         extends: true,
         test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000 },
       },
+      {
+        extends: true,
+        // The packed package in a fresh project: two npm installs, so not part of `npm test`.
+        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 300_000 },
+      },
     ],
   },
 });

@@ -22,12 +22,15 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== 'false';
 }
 
-export function progressBar(label: string, total: number, position: Position): Progress {
-  if (!process.stderr.isTTY || isCi()) return { update: () => {}, finish: () => {} };
+/** The stream the line is drawn on: a terminal's stderr, or a test's stand-in. */
+export type ProgressStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
+
+export function progressBar(label: string, total: number, position: Position, stream: ProgressStream = process.stderr): Progress {
+  if (stream.isTTY !== true || (stream === process.stderr && isCi())) return { update: () => {}, finish: () => {} };
   const prefix = position.count > 1 ? `[${position.index}/${position.count}] ` : '';
   const bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream,
       // One line, cut to the width: a wrapped line would be left behind by the next redraw.
       linewrap: false,
       clearOnComplete: true,
@@ -36,11 +39,14 @@ export function progressBar(label: string, total: number, position: Position): P
       fps: 10,
       etaBuffer: 50,
       format: (options, params, payload: { failures: number }) => {
-        const filled = Math.round(params.progress * (options.barsize ?? 20));
-        const runs = `${params.value}/${params.total} runs`;
-        const failing = payload.failures > 0 ? c.red(`${payload.failures} failing`) : '0 failing';
+        const size = options.barsize ?? 20;
+        const filled = Math.round(params.progress * size);
         const eta = Number.isFinite(params.eta) && params.value > 0 ? `ETA ${etaText(params.eta)}` : 'ETA -';
-        return `${prefix}${label} ${'█'.repeat(filled)}${'░'.repeat((options.barsize ?? 20) - filled)} ${runs} · ${failing} · ${eta}`;
+        const head = `${prefix}${label} ${'█'.repeat(filled)}${'░'.repeat(size - filled)} ${params.value}/${params.total} runs · `;
+        const failing = `${payload.failures} failing`;
+        const line = fitWidth(`${head}${failing} · ${eta}`, params.maxWidth - 1);
+        // Colour goes on after cutting, so escape codes never count as width.
+        return payload.failures > 0 && line.length > head.length ? head + c.red(line.slice(head.length, head.length + failing.length)) + line.slice(head.length + failing.length) : line;
       },
     },
     cliProgress.Presets.shades_classic,
@@ -56,4 +62,11 @@ function etaText(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `text` cut to `width` characters, with an ellipsis when cut. */
+export function fitWidth(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }

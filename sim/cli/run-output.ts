@@ -62,6 +62,8 @@ interface Row {
   readonly runs: number;
   readonly timeToFindMs: number | null;
   readonly planSize: number | null;
+  readonly oneMinimal: boolean | null;
+  readonly traceHash: string | null;
   readonly runsPerSec: number;
   readonly simulatedPerWall: number;
   readonly repro: string | null;
@@ -83,6 +85,8 @@ function row({ job, campaign, written }: JobOutcome): Row {
     runs: summary.runs,
     timeToFindMs: summary.found ? wallMs : null,
     planSize: summary.planSize,
+    oneMinimal: summary.oneMinimal,
+    traceHash: summary.traceHash,
     runsPerSec: summary.runs / Math.max(0.001, wallMs / 1000),
     simulatedPerWall: summary.simulatedMs / Math.max(1, wallMs),
     repro: written?.repros[0] ?? null,
