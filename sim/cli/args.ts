@@ -30,6 +30,12 @@ export interface CliOptions {
   readonly workers: number | undefined;
   readonly shard: Shard | undefined;
   readonly deep: boolean;
+  /** Continue an interrupted command from its journal. */
+  readonly resume: boolean;
+  /** Wall time one run may take before the watchdog calls it a hang. */
+  readonly runTimeoutMs: number | undefined;
+  /** Heap limit of each worker, in MB. */
+  readonly runMemoryMb: number | undefined;
   readonly emitTest: boolean;
   readonly stopOnFailure: boolean;
   readonly out: string | undefined;
@@ -39,11 +45,7 @@ export interface CliOptions {
   readonly selfCheck: boolean;
 }
 
-/** A slice of the runs for a CI matrix: shard `index` (from 1) of `count`. */
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
+import type { Shard } from '../explore/shard.ts';
 
 /** Exit codes, typed by outcome so CI can tell what kind of failure it saw. */
 export const EXIT = {
@@ -53,6 +55,8 @@ export const EXIT = {
   nondeterminism: 3,
   modelCrash: 4,
   budgetExceeded: 5,
+  modelHang: 6,
+  resourceExhausted: 7,
 } as const;
 
 /** Runs of a campaign when neither --runs, the config nor --time-budget says. */
@@ -74,6 +78,9 @@ const FLAGS = {
   workers: { type: 'string' },
   shard: { type: 'string' },
   deep: { type: 'boolean' },
+  resume: { type: 'boolean' },
+  'run-timeout': { type: 'string' },
+  'run-memory': { type: 'string' },
   merge: { type: 'boolean' },
   replay: { type: 'string' },
   'emit-test': { type: 'boolean' },
@@ -89,10 +96,10 @@ type Flag = keyof typeof FLAGS;
 
 /** Flags each command takes (besides --help, --version and --config). */
 const ACCEPTS: Record<Command, readonly Flag[]> = {
-  run: ['scenario', 'variant', 'seed', 'plan', 'runs', 'time-budget', 'workers', 'shard', 'deep', 'stop-on-failure', 'out', 'junit', 'json', 'trace', 'self-check'],
-  replay: ['emit-test', 'json', 'trace'],
+  run: ['scenario', 'variant', 'seed', 'plan', 'runs', 'time-budget', 'workers', 'shard', 'deep', 'resume', 'run-timeout', 'run-memory', 'stop-on-failure', 'out', 'junit', 'json', 'trace', 'self-check'],
+  replay: ['emit-test', 'json', 'trace', 'run-timeout', 'run-memory'],
   list: ['json'],
-  merge: ['out', 'junit', 'json'],
+  merge: ['out', 'junit', 'json', 'workers', 'run-timeout', 'run-memory'],
   init: [],
 };
 
@@ -123,10 +130,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
     seed: v.seed === undefined ? undefined : parseSeed(v.seed),
     plan: v.plan,
     runs: v.runs === undefined ? undefined : positiveInt('--runs', v.runs),
-    timeBudgetMs: v['time-budget'] === undefined ? undefined : parseDuration(v['time-budget']),
+    timeBudgetMs: v['time-budget'] === undefined ? undefined : parseDuration(v['time-budget'], '--time-budget'),
     workers: v.workers === undefined ? undefined : positiveInt('--workers', v.workers),
     shard: v.shard === undefined ? undefined : parseShard(v.shard, process.env.JOB_COMPLETION_INDEX),
     deep: v.deep ?? false,
+    resume: v.resume ?? false,
+    runTimeoutMs: v['run-timeout'] === undefined ? undefined : parseDuration(v['run-timeout'], '--run-timeout'),
+    runMemoryMb: v['run-memory'] === undefined ? undefined : positiveInt('--run-memory', v['run-memory']),
     emitTest: v['emit-test'] ?? false,
     stopOnFailure: v['stop-on-failure'] ?? false,
     out: v.out,
@@ -153,6 +163,7 @@ function checkFlagsFit(command: Command, values: Record<string, unknown>, args: 
       throw new InputError('--deep checks every expectation of every scenario: it does not go with --variant, --scenario or --self-check');
     }
     if (values['self-check'] !== undefined && values.shard !== undefined) throw new InputError('--self-check does not go with --shard');
+    if (values['self-check'] !== undefined && values.resume !== undefined) throw new InputError('--self-check does not go with --resume');
     if (values.trace !== undefined && values.plan === undefined) throw new InputError('--trace goes with --plan FILE (or with replay)');
   }
 }
@@ -174,11 +185,11 @@ function positiveInt(flag: string, text: string): number {
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `2m`, `1h`, `500ms`, or a bare number of seconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = '--time-budget'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (match === null) throw new InputError(`--time-budget must look like 30s, 2m or 1h, got '${text}'`);
+  if (match === null) throw new InputError(`${flag} must look like 30s, 2m or 1h, got '${text}'`);
   const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's']!;
-  if (!(ms >= 1)) throw new InputError(`--time-budget must be at least 1ms, got '${text}'`);
+  if (!(ms >= 1) || !Number.isSafeInteger(Math.round(ms))) throw new InputError(`${flag} must be at least 1ms, got '${text}'`);
   return Math.round(ms);
 }
 

@@ -37,11 +37,16 @@ Run options:
   --runs K              runs of a campaign (default ${DEFAULT_RUNS}); when checking
                         expectations, the budget of every 'holds' one
   --time-budget T       stop a campaign after T of wall time (30s, 2m, 1h)
-  --workers N           threads to run on (default 1)
+  --workers N           worker threads to run on (default 1; at most one
+                        per core)
   --shard I/N           run slice I of N of every campaign, for a CI
                         matrix; auto/N takes I from JOB_COMPLETION_INDEX
   --deep                every expectation on seeds 1..5, 'holds' budgets
                         ten times over
+  --resume              continue an interrupted run from its journal in --out
+  --run-timeout T       wall time one run may take before it counts as a
+                        hang (default 30s)
+  --run-memory MB       heap limit of each worker thread (default 2048)
   --stop-on-failure     end a campaign at its first failing run
   --self-check          run each run twice and compare the traces
   --plan FILE           one run of the fault plan in FILE ({"faults": [...]})
@@ -65,6 +70,8 @@ Exit codes:
   3  nondeterminism: wall clock or unseeded randomness, or a replay diverged
   4  model crash: a model threw
   5  budget exceeded: too many events, or a livelock
+  6  model hang: a run took more than --run-timeout of wall time
+  7  resource exhausted: a run passed --run-memory
 
 Examples:
   ${cli} run incidents/lease.scenario.ts

@@ -9,7 +9,10 @@ import { describeOutcome } from '../kernel/outcome.ts';
 import { KERNEL_VERSION } from '../kernel/run.ts';
 import { regressionTestSource } from '../repro/emit-test.ts';
 import { readReproFile } from '../repro/repro-file.ts';
-import { describeDivergence, replay } from '../repro/replay.ts';
+import { corruptHash, describeDivergence } from '../repro/replay.ts';
+import { replayOnPool } from './run-on-pool.ts';
+import { scenarioFileOf } from '../kernel/scenario-file.ts';
+import { InputError } from '../kernel/plan-file.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { writeFileAtomic } from '../repro/files.ts';
 import { formatPlan, formatRecord } from './format.ts';
@@ -25,7 +28,9 @@ export async function replayCommand(path: string, options: CliOptions, project: 
   if (repro.kernelVersion !== KERNEL_VERSION) {
     process.stderr.write(`warning: recorded with kernel v${repro.kernelVersion}, replaying on v${KERNEL_VERSION}: the trace may differ\n`);
   }
-  const replayed = replay(repro, scenario);
+  const corrupt = corruptHash(repro);
+  if (corrupt !== undefined) throw new InputError(`${path}: ${corrupt}`);
+  const replayed = await replayOnPool(repro, scenarioFileOf(scenario) ?? '', scenario.id, { workers: 1, runTimeoutMs: options.runTimeoutMs, runMemoryMb: options.runMemoryMb });
   const files: string[] = [];
   if (options.emitTest && replayed.identical) files.push(...emitTest(path, repro, project.root));
   if (options.json) {

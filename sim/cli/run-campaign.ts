@@ -1,14 +1,21 @@
 /**
- * Running a campaign from the command line: serially or on workers, under a
- * run budget or a time budget, with a progress line.
+ * Running one campaign from the command line: on the command's worker pool,
+ * under a run budget or a time budget, with a progress line; every result
+ * journaled as it arrives, and each new finding written (repro file, then
+ * report) the moment it is found, so an interrupted command loses nothing.
  */
-import { spaceKinds } from '../kernel/fault-space.ts';
-import { summarize, runCases, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
+import { summarize, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
-import { runCasesInWorkers } from '../explore/worker-pool.ts';
-import { ownsRun, type Shard } from '../explore/worker-protocol.ts';
+import type { WorkerPool } from '../explore/pool/pool.ts';
+import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
+import { inShard, shardSize, type Shard } from '../explore/shard.ts';
+import { spaceKinds } from '../kernel/fault-space.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
+import { projectRelative } from '../load/discover.ts';
 import type { LoadedScenario } from '../load/scenario-module.ts';
+import { findingRequest, writeFindingFiles, type Materialize } from '../repro/write-findings.ts';
+import { materializeOnPool } from './engine.ts';
+import { Journal } from './journal.ts';
 import { progressBar, type Position } from './progress.ts';
 import { startStopwatch } from './wall-clock.ts';
 
@@ -25,48 +32,99 @@ export interface CampaignRun {
   readonly wallMs: number;
 }
 
+/** What a command's campaigns share. */
+export interface CampaignContext {
+  readonly pool: WorkerPool;
+  /** The project root: repro files name scenario files relative to it. */
+  readonly root: string;
+  readonly out: string;
+  /** Read back what an interrupted command journaled. */
+  readonly resume: boolean;
+}
+
 export interface ExecuteOptions {
-  readonly workers: number;
   readonly timeBudgetMs?: number;
   /** Only this slice of the runs; default all. */
   readonly shard?: Shard;
   readonly label: string;
   /** This campaign among the command's campaigns, for the progress line. */
   readonly position?: Position;
+  /** Write each new finding as soon as it is found (not for shards: merge writes theirs). */
+  readonly writeAsFound: boolean;
 }
 
 /** The banner: the campaign's seed and every parameter it chose. */
-export function banner(scenario: AnyScenario, spec: CampaignSpec, options: ExecuteOptions): string {
+export function banner(scenario: AnyScenario, spec: CampaignSpec, workers: number, timeBudgetMs: number | undefined): string {
   const space = scenario.faultSpace;
-  const budget = options.timeBudgetMs === undefined ? `runs=${spec.runs}` : `runs<=${spec.runs} time-budget=${options.timeBudgetMs}ms`;
+  const budget = timeBudgetMs === undefined ? `runs=${spec.runs}` : `runs<=${spec.runs} time-budget=${timeBudgetMs}ms`;
   const parts = [
-    `campaign ${scenario.id} variant=${spec.variant} seed=${spec.seed} ${budget} workers=${options.workers}`,
+    `campaign ${scenario.id} variant=${spec.variant} seed=${spec.seed} ${budget} workers=${workers}`,
     space === undefined ? 'no fault space' : `kinds=${spaceKinds(space).join(',')} window=${space.windowMs[0]}..${space.windowMs[1]}ms max-faults=${space.maxFaults}`,
     `swarm=on stop-on-failure=${spec.stopOnFailure} max-shrink-runs=${spec.maxShrinkRuns}`,
   ];
   return parts.join('\n  ');
 }
 
-export async function executeCampaign(entry: LoadedScenario, spec: CampaignSpec, options: ExecuteOptions): Promise<CampaignRun> {
+/** A campaign's result, with the journal it kept (removed once the whole command is done). */
+export interface ExecutedCampaign extends CampaignRun {
+  readonly journal: Journal;
+}
+
+export async function executeCampaign(context: CampaignContext, entry: LoadedScenario, spec: CampaignSpec, options: ExecuteOptions): Promise<ExecutedCampaign> {
   const { scenario } = entry;
   if (scenario.faultSpace === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
+  const scenarioFile = projectRelative(context.root, entry.file);
+  const journal = Journal.open(context.out, scenarioFile, spec, options.shard, context.resume);
   const stopwatch = startStopwatch();
-  const progress = progressBar(options.label, spec.runs, options.position ?? { index: 1, count: 1 });
-  let done = 0;
-  let failures = 0;
+  const progress = progressBar(options.label, shardSize(spec.runs, options.shard), options.position ?? { index: 1, count: 1 });
+  const cases: CaseResult[] = [...journal.done.values()];
+  let failures = cases.filter((c) => c.repro !== undefined).length;
+  progress.update(cases.length, failures);
+  const materialize = materializeOnPool(context.pool, { file: entry.file, id: scenario.id }, scenario);
+  const early = options.writeAsFound ? earlyWriter(materialize, spec, scenario, scenarioFile, context.out) : undefined;
   const onCase = (result: CaseResult): void => {
-    done++;
+    journal.append(result);
+    cases.push(result);
     if (result.repro !== undefined) failures++;
-    progress.update(done, failures);
+    progress.update(cases.length, failures);
+    if (result.repro !== undefined) early?.found(cases);
   };
   const budgetMs = options.timeBudgetMs;
   const outOfTime = budgetMs === undefined ? undefined : () => stopwatch.elapsedMs() >= budgetMs;
-  const cases =
-    options.workers > 1
-      ? await runCasesInWorkers(scenario, spec, options.workers, { onCase, shard: options.shard, outOfTime, scenarioFile: entry.file })
-      : runCases(scenario, spec, { include: options.shard === undefined ? undefined : (i) => ownsRun(i, 0, 1, options.shard), shouldStop: outOfTime, onCase });
+  const done = new Set(journal.done.keys());
+  // A resumed campaign that had already stopped at a failure need not run past it.
+  const firstFailure = spec.stopOnFailure ? Math.min(...cases.filter((c) => c.repro !== undefined).map((c) => c.index)) : Infinity;
+  await runCampaignOnPool(context.pool, { file: entry.file, id: scenario.id }, scenario, spec, {
+    include: (index) => inShard(index, options.shard) && index <= firstFailure,
+    done,
+    outOfTime,
+    onCase,
+  });
+  await early?.settled();
   progress.finish();
-  return { summary: summarize(scenario, spec, cases), cases, wallMs: stopwatch.elapsedMs() };
+  return { summary: summarize(scenario, spec, cases), cases, wallMs: stopwatch.elapsedMs(), journal };
+}
+
+/**
+ * Writes a finding the first time its fingerprint turns up (with the
+ * campaign's figures so far); the command rewrites it with the final ones.
+ * One at a time, in the order found.
+ */
+function earlyWriter(materialize: Materialize, spec: CampaignSpec, scenario: AnyScenario, scenarioFile: string, outDir: string) {
+  const written = new Set<string>();
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    found(cases: readonly CaseResult[]): void {
+      const summary = summarize(scenario, spec, cases);
+      for (const finding of summary.findings) {
+        if (written.has(finding.fingerprintId)) continue;
+        written.add(finding.fingerprintId);
+        const request = findingRequest(summary, finding, scenarioFile, outDir);
+        chain = chain.then(async () => writeFindingFiles(await materialize(request)));
+      }
+    },
+    settled: () => chain,
+  };
 }
 
 /** A spec from the command line's choices. */

@@ -1,21 +1,25 @@
 /**
  * `run`: loads the scenarios, plans the campaigns (see jobs.ts), runs them
- * one after another, writes each one's findings as soon as it ends, and
- * prints a line per campaign as it finishes; then the summary.
+ * one after another on one worker pool, writes each finding as soon as it is
+ * found, and prints a line per campaign as it finishes; then the summary.
  */
 import { InputError } from '../kernel/plan-file.ts';
 import type { Project } from '../load/config.ts';
-import { discoverScenarios, type ScenarioSet } from '../load/discover.ts';
-import type { CliOptions } from './args.ts';
-import { planJobs, jobVerdict, type Job } from './jobs.ts';
-import { banner, executeCampaign } from './run-campaign.ts';
+import { discoverScenarios, projectRelative, type ScenarioSet } from '../load/discover.ts';
+import { cleanStaleTemporaries } from '../repro/files.ts';
 import { writeFindings } from '../repro/write-findings.ts';
+import { CLI } from '../identity.ts';
+import type { CliOptions } from './args.ts';
+import { materializeOnPool, openPool } from './engine.ts';
+import { planJobs, jobVerdict, type Job } from './jobs.ts';
+import { checkOutputs } from './outputs.ts';
+import { banner, executeCampaign, type CampaignContext } from './run-campaign.ts';
 import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
 import { selfCheckJobs } from './self-check-command.ts';
 import { settingsFor } from './settings.ts';
 import { writeShardFile } from './shards.ts';
 import { singleRun } from './single-run.ts';
-import { CLI } from '../identity.ts';
+import { onInterrupt } from './interrupt.ts';
 
 export async function runCommand(options: CliOptions, project: Project): Promise<number> {
   const settings = settingsFor(options, project);
@@ -27,26 +31,48 @@ export async function runCommand(options: CliOptions, project: Project): Promise
   }
   const jobs = planJobs(entries, options, settings);
   if (jobs.length === 0) throw new InputError('none of the loaded scenarios declares a fault space to explore');
-  if (options.selfCheck) return selfCheckJobs(jobs);
-  const outcomes: JobOutcome[] = [];
-  const shardText = options.shard === undefined ? '' : `, shard ${options.shard.index}/${options.shard.count}`;
-  if (jobs.length > 1) {
-    const seeds = [...new Set(jobs.map((j) => j.spec.seed))];
-    const what = jobs.some((j) => j.expect !== null) ? 'expectations' : 'campaigns';
-    process.stderr.write(`checking ${jobs.length} ${what} of ${entries.length} scenario${entries.length === 1 ? '' : 's'} (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${settings.workers} worker${settings.workers === 1 ? '' : 's'}${shardText})\n`);
+  checkOutputs(settings.out, options.junit);
+  const pool = openPool(settings);
+  try {
+    if (options.selfCheck) return await selfCheckJobs(pool, jobs, options.timeBudgetMs);
+    cleanStaleTemporaries(settings.out);
+    const context: CampaignContext = { pool, root: project.root, out: settings.out, resume: options.resume };
+    const outcomes: JobOutcome[] = [];
+    const stopOnInterrupt = onInterrupt(pool, () => `${outcomes.length} of ${jobs.length} campaigns done; every finding so far is written. Continue with the same command and --resume.`);
+    const shardText = options.shard === undefined ? '' : `, shard ${options.shard.index}/${options.shard.count}`;
+    if (jobs.length > 1) {
+      const seeds = [...new Set(jobs.map((j) => j.spec.seed))];
+      const what = jobs.some((j) => j.expect !== null) ? 'expectations' : 'campaigns';
+      process.stderr.write(`checking ${jobs.length} ${what} of ${entries.length} scenario${entries.length === 1 ? '' : 's'} (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}, ${pool.size} worker${pool.size === 1 ? '' : 's'}${shardText})\n`);
+    }
+    for (const [i, job] of jobs.entries()) {
+      const position = { index: i + 1, count: jobs.length };
+      // One campaign: its banner names every parameter; many: the result lines do.
+      if (jobs.length === 1) process.stderr.write(banner(job.entry.scenario, job.spec, pool.size, options.timeBudgetMs) + shardText + '\n');
+      const campaign = await executeCampaign(context, job.entry, job.spec, { timeBudgetMs: options.timeBudgetMs, shard: options.shard, label: label(job), position, writeAsFound: options.shard === undefined });
+      const written =
+        options.shard === undefined
+          ? await writeFindings(
+              job.entry.scenario.id,
+              projectRelative(project.root, job.entry.file),
+              campaign.summary,
+              settings.out,
+              materializeOnPool(pool, { file: job.entry.file, id: job.entry.scenario.id }, job.entry.scenario),
+              job.expect,
+              jobVerdict(job, campaign.summary.found).result,
+            )
+          : null;
+      const outcome = { job, campaign, written };
+      outcomes.push(outcome);
+      process.stderr.write(resultLine(outcome, jobs.length > 1 ? position : undefined) + '\n');
+    }
+    stopOnInterrupt();
+    const code = options.shard !== undefined ? writeShardFile(outcomes, options.shard, project, settings, options.json) : finishRun(outcomes, options, settings);
+    for (const { campaign } of outcomes) campaign.journal?.remove();
+    return code;
+  } finally {
+    await pool.close();
   }
-  for (const [i, job] of jobs.entries()) {
-    const execute = { workers: settings.workers, timeBudgetMs: options.timeBudgetMs, shard: options.shard, label: label(job), position: { index: i + 1, count: jobs.length } };
-    // One campaign: its banner names every parameter; many: the result lines do.
-    if (jobs.length === 1) process.stderr.write(banner(job.entry.scenario, job.spec, execute) + shardText + '\n');
-    const campaign = await executeCampaign(job.entry, job.spec, execute);
-    const written = options.shard === undefined ? writeFindings(job.entry, project.root, campaign.summary, settings.out, job.expect, jobVerdict(job, campaign.summary.found).result) : null;
-    const outcome = { job, campaign, written };
-    outcomes.push(outcome);
-    process.stderr.write(resultLine(outcome, jobs.length > 1 ? { index: i + 1, count: jobs.length } : undefined) + '\n');
-  }
-  if (options.shard !== undefined) return writeShardFile(outcomes, options.shard, project, settings, options.json);
-  return finishRun(outcomes, options, settings);
 }
 
 /** The scenario files named on the command line, else those of the config. */

@@ -16,6 +16,7 @@ import { junitXml, type JunitCase } from './junit.ts';
 import { exitCode } from './outcome-exit.ts';
 import type { Position } from './progress.ts';
 import type { CampaignRun } from './run-campaign.ts';
+import type { Journal } from './journal.ts';
 import { replayCommand, writeIndex, type WrittenFindings } from '../repro/write-findings.ts';
 import type { Settings } from './settings.ts';
 import { stderrColors, stdoutColors } from './style.ts';
@@ -23,7 +24,7 @@ import { stderrColors, stdoutColors } from './style.ts';
 /** A campaign that ran, and what it wrote (`null` for a shard, which writes no findings). */
 export interface JobOutcome {
   readonly job: Job;
-  readonly campaign: CampaignRun;
+  readonly campaign: CampaignRun & { readonly journal?: Journal };
   readonly written: WrittenFindings | null;
 }
 

@@ -13,6 +13,8 @@ export interface Settings {
   readonly workers: number;
   /** The output folder, as the user would type it (relative to the working directory when inside it). */
   readonly out: string;
+  readonly runTimeoutMs: number | undefined;
+  readonly runMemoryMb: number | undefined;
 }
 
 export function settingsFor(options: CliOptions, project: Project): Settings {
@@ -23,6 +25,8 @@ export function settingsFor(options: CliOptions, project: Project): Settings {
     runs: options.runs ?? config?.runs,
     workers: options.workers ?? config?.workers ?? 1,
     out: options.out ?? (configOut === undefined ? DEFAULT_OUT : relativeToCwd(configOut)),
+    runTimeoutMs: options.runTimeoutMs,
+    runMemoryMb: options.runMemoryMb,
   };
 }
 

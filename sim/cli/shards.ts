@@ -15,11 +15,14 @@ import { stableStringify } from '../kernel/stable-json.ts';
 import type { Project } from '../load/config.ts';
 import { projectRelative } from '../load/discover.ts';
 import { resolveScenario } from '../load/resolve-scenario.ts';
-import { EXIT, type CliOptions, type Shard } from './args.ts';
+import { EXIT, type CliOptions } from './args.ts';
+import type { Shard } from '../explore/shard.ts';
 import { writeFileAtomic } from '../repro/files.ts';
 import { CLI } from '../identity.ts';
 import { jobVerdict } from './jobs.ts';
 import { writeFindings } from '../repro/write-findings.ts';
+import { materializeOnPool, openPool } from './engine.ts';
+import { checkOutputs } from './outputs.ts';
 import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
 import { settingsFor, type Settings } from './settings.ts';
 
@@ -78,6 +81,7 @@ function shardStem(campaigns: readonly ShardCampaign[]): string {
 export async function mergeCommand(paths: readonly string[], options: CliOptions, project: Project): Promise<number> {
   const settings = settingsFor(options, project);
   const shards = paths.map(readShard);
+  checkOutputs(settings.out, options.junit);
   const first = shards[0]!;
   const key = (s: ShardFile) => stableStringify(s.campaigns.map((c) => [c.spec, c.expect]));
   const seen = new Map<number, string>();
@@ -90,7 +94,8 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
   }
   const missing = [...Array(first.shard.count).keys()].map((i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) process.stderr.write(`warning: shards ${missing.join(', ')} of ${first.shard.count} are missing; merging what is here\n`);
-  const outcomes: JobOutcome[] = [];
+  // Everything is checked before anything is written.
+  const prepared = [];
   for (const [c, campaign] of first.campaigns.entries()) {
     const entry = await resolveScenario(project, campaign.scenario, campaign.scenarioFile);
     if (entry === undefined) throw new InputError(`${paths[0]}: unknown scenario '${campaign.scenario}' (recorded from ${campaign.scenarioFile})`);
@@ -100,13 +105,22 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
       if (indices.has(one.index)) throw new InputError(`run ${one.index} of ${campaign.spec.scenario} ${campaign.spec.variant} is in more than one shard file: the shards overlap`);
       indices.add(one.index);
     }
-    const summary = summarize(entry.scenario, campaign.spec, cases);
     const wallMs = Math.max(...shards.map((s) => s.campaigns[c]!.wallMs));
-    const job = { entry, spec: campaign.spec, expect: campaign.expect };
-    const written = writeFindings(entry, project.root, summary, settings.out, job.expect, jobVerdict(job, summary.found).result);
-    const outcome = { job, campaign: { summary, cases, wallMs }, written };
-    outcomes.push(outcome);
-    process.stderr.write(resultLine(outcome, first.campaigns.length > 1 ? { index: c + 1, count: first.campaigns.length } : undefined) + '\n');
+    prepared.push({ job: { entry, spec: campaign.spec, expect: campaign.expect }, summary: summarize(entry.scenario, campaign.spec, cases), cases, wallMs });
+  }
+  const outcomes: JobOutcome[] = [];
+  const pool = openPool(settings);
+  try {
+    for (const [c, { job, summary, cases, wallMs }] of prepared.entries()) {
+      const { entry } = job;
+      const materialize = materializeOnPool(pool, { file: entry.file, id: entry.scenario.id }, entry.scenario);
+      const written = await writeFindings(entry.scenario.id, projectRelative(project.root, entry.file), summary, settings.out, materialize, job.expect, jobVerdict(job, summary.found).result);
+      const outcome = { job, campaign: { summary, cases, wallMs }, written };
+      outcomes.push(outcome);
+      process.stderr.write(resultLine(outcome, prepared.length > 1 ? { index: c + 1, count: prepared.length } : undefined) + '\n');
+    }
+  } finally {
+    await pool.close();
   }
   return finishRun(outcomes, options, settings);
 }

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import type { FaultPlan } from '../kernel/faults.ts';
 import { describeOutcome } from '../kernel/outcome.ts';
 import { InputError, parsePlanText } from '../kernel/plan-file.ts';
-import { KERNEL_VERSION, run, type RunResult } from '../kernel/run.ts';
+import { KERNEL_VERSION, type RunResult } from '../kernel/run.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import type { LoadedScenario } from '../load/scenario-module.ts';
 import { displayPath } from '../load/scenario-module.ts';
 import { CLI } from '../identity.ts';
 import type { Settings } from './settings.ts';
-import { selfCheck } from '../kernel/self-check.ts';
+import { firstDifference } from '../kernel/self-check.ts';
+import { runOnPool } from './run-on-pool.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { formatRecord } from './format.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
@@ -28,7 +29,7 @@ export function readPlan(path: string, scenario: AnyScenario, variant: string): 
   return parsePlanText(text, path, scenario, variant);
 }
 
-export function singleRun(entry: LoadedScenario, options: CliOptions, settings: Settings, planPath: string): number {
+export async function singleRun(entry: LoadedScenario, options: CliOptions, settings: Settings, planPath: string): Promise<number> {
   const { scenario } = entry;
   const variant = options.variant ?? 'buggy';
   if (!Object.prototype.hasOwnProperty.call(scenario.variants, variant)) {
@@ -38,8 +39,10 @@ export function singleRun(entry: LoadedScenario, options: CliOptions, settings: 
   const plan = readPlan(planPath, scenario, variant);
   const replayLine = `replay: ${CLI} run ${displayPath(entry.file)} --scenario ${scenario.id} --variant ${variant} --seed ${seed} --plan ${planPath}`;
   process.stderr.write(`${scenario.id} variant=${variant} seed=${seed} faults=${plan.faults.length} kernel=v${KERNEL_VERSION}\n`);
-  if (options.selfCheck) return selfCheckRun(scenario, variant, seed, options, plan);
-  const result = run(scenario, variant, seed, plan, { traceMode: options.trace ? 'full' : 'hash' });
+  const engine = { workers: 1, runTimeoutMs: settings.runTimeoutMs, runMemoryMb: settings.runMemoryMb };
+  const single = { file: entry.file, id: scenario.id, variant, seed, plan };
+  if (options.selfCheck) return selfCheckRun(await runOnPool(single, true, engine), await runOnPool(single, true, engine), options);
+  const result = await runOnPool(single, options.trace, engine);
   if (options.json) {
     process.stdout.write(stableStringify(runSummary(result, options.trace)) + '\n');
   } else {
@@ -51,13 +54,14 @@ export function singleRun(entry: LoadedScenario, options: CliOptions, settings: 
   return exitCode(result.outcome);
 }
 
-function selfCheckRun(scenario: AnyScenario, variant: string, seed: number, options: CliOptions, plan: FaultPlan): number {
-  const check = selfCheck(scenario, variant, seed, plan);
-  const divergence = check.divergence;
+/** Two runs of one plan, their traces compared record by record. */
+function selfCheckRun(first: RunResult, second: RunResult, options: CliOptions): number {
+  const index = firstDifference(first.checkpoints ?? [], second.checkpoints ?? []);
+  const divergence = index === undefined ? undefined : { index, first: first.trace[index], second: second.trace[index] };
   if (options.json) {
-    process.stdout.write(stableStringify({ ...runSummary(check.first, false), selfCheck: divergence ?? 'identical' }) + '\n');
+    process.stdout.write(stableStringify({ ...runSummary(first, false), selfCheck: divergence ?? 'identical' }) + '\n');
   } else if (divergence === undefined) {
-    process.stdout.write(`self-check: two runs identical (trace ${check.first.traceHash}, ${check.first.traceLength} records)\n`);
+    process.stdout.write(`self-check: two runs identical (trace ${first.traceHash}, ${first.traceLength} records)\n`);
   } else {
     process.stdout.write(`self-check: runs differ at record ${divergence.index}\n`);
     process.stdout.write(`  first:  ${divergence.first ? formatRecord(divergence.first) : '(trace ended)'}\n`);

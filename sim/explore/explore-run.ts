@@ -28,6 +28,8 @@ export interface ShrinkOptions {
    * treated as passing, which ends the search with the smallest plan found.
    */
   readonly maxShrinkRuns: number;
+  /** Called before each run (the first, and each shrinking one): a watchdog's heartbeat. */
+  readonly beforeRun?: () => void;
 }
 
 /** The minimal reproduction of a failing run. */
@@ -76,6 +78,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   const details = fc.check(
     fc.property(swarmPlanArbitrary(space), ({ enabledKinds, plan }) => {
       if (first === undefined) {
+        options.beforeRun?.();
         const result = run(scenario, variant, seed, plan);
         first = { result, enabledKinds, plan };
         signature = failureSignature(result.outcome);
@@ -83,6 +86,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
       }
       if (shrinkRuns >= options.maxShrinkRuns) return true;
       shrinkRuns++;
+      options.beforeRun?.();
       return failureSignature(run(scenario, variant, seed, plan).outcome) !== signature;
     }),
     { seed, numRuns: 1 },
@@ -104,7 +108,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   };
   if (!details.failed || signature === undefined) return base;
   const shrunk = (details.counterexample?.[0]?.plan ?? plan) as FaultPlan;
-  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns) };
+  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns, options.beforeRun) };
 }
 
 /**
@@ -112,23 +116,23 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
  * and for tools that want to look at the search). It is the value
  * {@link exploreRun} runs first: same seed, same arbitrary, same draw.
  */
-export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: number): { seed: number; plan: FaultPlan } {
+export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: number): { seed: number; plan: FaultPlan; enabledKinds: readonly string[] } {
   const space = scenario.faultSpace;
   if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
   const seed = runSeed(campaignSeed, index);
-  let drawn: FaultPlan | undefined;
+  let drawn: { plan: FaultPlan; enabledKinds: readonly string[] } | undefined;
   fc.check(
-    fc.property(swarmPlanArbitrary(space), ({ plan }) => {
-      drawn ??= plan;
+    fc.property(swarmPlanArbitrary(space), (swarm) => {
+      drawn ??= swarm;
       return true;
     }),
     { seed, numRuns: 1 },
   );
-  return { seed, plan: drawn! };
+  return { seed, plan: drawn!.plan, enabledKinds: drawn!.enabledKinds };
 }
 
 /** The removal pass, then the minimal plan's own outcome and hash. */
-function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number): MinimalRepro {
+function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
   let plan = start;
   let runs = spent;
   let removed = true;
@@ -137,6 +141,7 @@ function minimize(scenario: AnyScenario, variant: string, seed: number, start: F
     for (let i = 0; i < plan.faults.length; i++) {
       const candidate = { faults: plan.faults.filter((_, j) => j !== i) };
       runs++;
+      beforeRun?.();
       if (failureSignature(run(scenario, variant, seed, candidate).outcome) === signature) {
         plan = candidate;
         removed = true;
@@ -144,6 +149,7 @@ function minimize(scenario: AnyScenario, variant: string, seed: number, start: F
       }
     }
   }
+  beforeRun?.();
   const final = run(scenario, variant, seed, plan);
   const text = fingerprintText(signature, plan);
   return {

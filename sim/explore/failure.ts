@@ -26,6 +26,10 @@ export function failureSignature(outcome: Outcome): string | undefined {
       return `${outcome.kind}:${outcome.reason}`;
     case 'model-crash':
       return `${outcome.kind}:${outcome.node}`;
+    case 'model-hang':
+      return outcome.kind;
+    case 'resource-exhausted':
+      return `${outcome.kind}:${outcome.resource}`;
   }
 }
 

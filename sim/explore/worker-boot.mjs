@@ -1,5 +1,5 @@
-// A campaign worker thread starts here. Worker threads do not inherit tsx's
-// loader on Node 20, and scenario files are TypeScript, so each worker
+// A worker thread of the pool starts here. Worker threads do not inherit
+// tsx's loader on Node 20, and scenario files are TypeScript, so each worker
 // registers it first; then it loads its entry: the built JavaScript in an
 // installed package, the TypeScript source in the testbed's own repository.
 import { existsSync } from 'node:fs';
@@ -8,5 +8,5 @@ import { register } from 'tsx/esm/api';
 register();
 // The scenario loader checks this mark before registering tsx a second time.
 globalThis[Symbol.for('chaos-testbed.tsx-registered')] = true;
-const built = new URL('./worker-entry.js', import.meta.url);
-await import(existsSync(built) ? built.href : new URL('./worker-entry.ts', import.meta.url).href);
+const built = new URL('./pool/worker-thread.js', import.meta.url);
+await import(existsSync(built) ? built.href : new URL('./pool/worker-thread.ts', import.meta.url).href);

@@ -52,7 +52,23 @@ export interface Nondeterminism {
   readonly callSite: string;
 }
 
-export type Outcome = PassOutcome | SafetyViolation | LivenessViolation | ModelCrash | BudgetExceeded | Nondeterminism;
+/** A run took more than its wall-clock budget: a model never returned (a busy loop in an action). The watchdog stopped it. */
+export interface ModelHang {
+  readonly kind: 'model-hang';
+  /** Virtual time of the last event before the hang. */
+  readonly atMs: number;
+  readonly detail: string;
+}
+
+/** A run passed its memory budget. The watchdog stopped it. */
+export interface ResourceExhausted {
+  readonly kind: 'resource-exhausted';
+  readonly resource: 'memory';
+  readonly atMs: number;
+  readonly detail: string;
+}
+
+export type Outcome = PassOutcome | SafetyViolation | LivenessViolation | ModelCrash | BudgetExceeded | Nondeterminism | ModelHang | ResourceExhausted;
 
 export type OutcomeKind = Outcome['kind'];
 
@@ -76,5 +92,9 @@ export function describeOutcome(outcome: Outcome): string {
       return `budget exceeded (${outcome.reason}) at ${outcome.atMs}ms: ${outcome.detail}`;
     case 'nondeterminism':
       return `nondeterminism at ${outcome.atMs}ms: ${outcome.api} called at ${outcome.callSite}`;
+    case 'model-hang':
+      return `model hang after ${outcome.atMs}ms: ${outcome.detail}`;
+    case 'resource-exhausted':
+      return `${outcome.resource} exhausted after ${outcome.atMs}ms: ${outcome.detail}`;
   }
 }

@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly maxEventsPerInstant?: number;
   /** Keep the hash after every trace record, to locate a divergence. */
   readonly checkpoints?: boolean;
+  /** Told of every trace record as it is appended (the watchdog's capture of a hanging run). */
+  readonly onRecord?: (record: TraceRecord) => void;
 }
 
 /** What a run produced. */
@@ -101,6 +103,7 @@ function runGuarded(
   try {
     world = new World(scenario, flags, seed, options.traceMode ?? 'hash', options.checkpoints ?? false);
     const kernel = world.kernel;
+    kernel.trace.onRecord = options.onRecord;
     const view = {
       get nowMs() {
         return kernel.nowMs;

@@ -171,7 +171,9 @@ export async function checkRepro(data: unknown, name: string, resolve: ScenarioR
   return { repro: { ...(d as unknown as ReproFile), plan }, scenario };
 }
 
-/** A file name for a repro: `<family>__<name>-<variant>-<fingerprint id>.repro.json`. */
-export function reproFileName(scenarioId: string, variant: string, id: string): string {
-  return `${scenarioId.replace('/', '__')}-${variant}-${id}.repro.json`;
+/** A file name for a repro: `<family>__<name>-<variant>-<fingerprint id>[-seed<N>].repro.json`. */
+export function reproFileName(scenarioId: string, variant: string, id: string, campaignSeed = 1): string {
+  // Campaigns of other seeds find the same bug too; their files must not
+  // overwrite each other's in a shared output folder.
+  return `${scenarioId.replace('/', '__')}-${variant}-${id}${campaignSeed === 1 ? '' : `-seed${campaignSeed}`}.repro.json`;
 }

@@ -1,24 +1,17 @@
 /**
- * Writing a campaign's findings: for each, a repro file and a report, side
- * by side in the output folder, and the index of the command's campaigns.
- * Used by the command line and by the vitest helper alike.
+ * Writing a campaign's findings: for each, its repro file and then its
+ * report, each file whole or not at all; and the index of the command's
+ * campaigns. Used by the command line (which builds the files in its worker
+ * pool) and by the vitest helper (which builds them in its own process).
  */
 import { join } from 'node:path';
-import type { CampaignSummary } from '../explore/campaign.ts';
-import { declaredInvariants } from '../kernel/declared-invariants.ts';
-import { run } from '../kernel/run.ts';
-import { stableStringify } from '../kernel/stable-json.ts';
-import { projectRelative } from '../load/discover.ts';
-import type { LoadedScenario } from '../load/scenario-module.ts';
-import { CLI } from '../identity.ts';
-import { buildReport } from '../../reports/build-report.ts';
-import { renderHtml } from '../../reports/html.ts';
+import type { CampaignSummary, Finding } from '../explore/campaign.ts';
 import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
-import { renderJson } from '../../reports/json.ts';
-import { renderMarkdown } from '../../reports/markdown.ts';
-import { seriesFor } from '../../reports/series.ts';
 import { writeFileAtomic } from './files.ts';
-import { reproFileName, reproFromRun, runForRepro } from './repro-file.ts';
+import { campaignFigures, findingFiles, type FindingFiles, type FindingRequest } from './finding-files.ts';
+import type { AnyScenario } from '../kernel/scenario.ts';
+
+export { replayCommand } from './finding-files.ts';
 
 /** What writing a campaign's findings produced. */
 export interface WrittenFindings {
@@ -30,78 +23,49 @@ export interface WrittenFindings {
   readonly index: IndexCampaign;
 }
 
-/**
- * Writes, for each finding, a repro file and a report in three formats. The
- * minimal plan is run once more with a full trace (the repro's checkpoints
- * and the report's narrative both come from it), and once on the fixed
- * variant for the report's comparison.
- */
-export function writeFindings(
-  entry: LoadedScenario,
-  root: string,
+/** Builds a finding's files: in a worker, or here. */
+export type Materialize = (request: FindingRequest) => Promise<FindingFiles>;
+
+/** Builds the files in this process (no watchdog: for callers with no pool). */
+export function materializeHere(scenario: AnyScenario): Materialize {
+  return async (request) => findingFiles(scenario, request);
+}
+
+/** The request that builds one finding's files. */
+export function findingRequest(summary: CampaignSummary, finding: Finding, scenarioFile: string, outDir: string): FindingRequest {
+  return { variant: summary.variant, scenarioFile, finding, campaign: campaignFigures(summary), outDir };
+}
+
+/** Writes a finding's files: the repro first, then the report. */
+export function writeFindingFiles(files: FindingFiles): void {
+  for (const [path, content] of files.files) writeFileAtomic(path, content);
+}
+
+/** Writes every finding of a campaign and returns what it wrote, with the campaign's line in the index. */
+export async function writeFindings(
+  scenarioId: string,
+  scenarioFile: string,
   summary: CampaignSummary,
   outDir: string,
+  materialize: Materialize,
   expected: IndexCampaign['expected'] = null,
   result = summary.found ? 'found' : 'held',
-): WrittenFindings {
-  const { scenario } = entry;
-  const scenarioFile = projectRelative(root, entry.file);
+): Promise<WrittenFindings> {
   const repros: string[] = [];
   const reports: string[] = [];
   const findings: IndexFinding[] = [];
-  const invariants = declaredInvariants(scenario, summary.variant);
   for (const finding of summary.findings) {
-    const { plan } = finding.repro;
-    const minimal = runForRepro(scenario, summary.variant, finding.seed, plan);
-    const repro = reproFromRun(scenario, summary.variant, finding.seed, plan, minimal, {
-      fingerprint: finding.fingerprint,
-      fingerprintId: finding.fingerprintId,
-      oneMinimal: finding.repro.oneMinimal,
-      campaignSeed: summary.seed,
-      run: finding.firstRun,
-    }, scenarioFile);
-    const name = reproFileName(scenario.id, summary.variant, finding.fingerprintId);
-    const reproPath = join(outDir, 'repros', name);
-    writeFileAtomic(reproPath, stableStringify(repro) + '\n');
-    repros.push(reproPath);
-
-    const broken = 'invariant' in minimal.outcome ? minimal.outcome.invariant : '';
-    const data = buildReport({
-      scenario,
-      variant: summary.variant,
-      seed: finding.seed,
-      plan,
-      oneMinimal: finding.repro.oneMinimal,
-      fingerprint: { id: finding.fingerprintId, text: finding.fingerprint, count: finding.count },
-      run: minimal,
-      invariantWhy: invariants.find((inv) => inv.name === broken)?.why ?? '',
-      replayCommand: replayCommand(reproPath),
-      fixed: summary.variant === 'fixed' ? null : { variant: 'fixed', outcome: run(scenario, 'fixed', finding.seed, plan).outcome },
-      series: seriesFor(scenario, summary.variant, finding.seed, plan),
-      campaign: {
-        seed: summary.seed,
-        runs: summary.runs,
-        runsToFirstFailure: summary.runsToFirstFailure,
-        simulatedMs: summary.simulatedMs,
-        faultsFired: summary.faultsFired,
-        statesReached: summary.coverage.states.length,
-        transitionsReached: summary.coverage.transitions.length,
-        warnings: summary.warnings,
-      },
-    });
-    const dirName = name.replace(/\.repro\.json$/, '');
-    const reportDir = join(outDir, 'findings', dirName);
-    writeFileAtomic(join(reportDir, 'report.md'), renderMarkdown(data));
-    writeFileAtomic(join(reportDir, 'report.html'), renderHtml(data));
-    writeFileAtomic(join(reportDir, 'report.json'), renderJson(data));
-    reports.push(reportDir);
-    findings.push({ id: finding.fingerprintId, fingerprint: finding.fingerprint, count: finding.count, dir: `findings/${dirName}` });
+    const files = await materialize(findingRequest(summary, finding, scenarioFile, outDir));
+    writeFindingFiles(files);
+    repros.push(files.reproPath);
+    reports.push(files.reportDir);
+    findings.push({ id: finding.fingerprintId, fingerprint: finding.fingerprint, count: finding.count, dir: `findings/${files.reportDir.split('/').pop()}` });
   }
   return {
     repros,
     reports,
     index: {
-      scenario: scenario.id,
+      scenario: scenarioId,
       variant: summary.variant,
       expected,
       result,
@@ -113,11 +77,6 @@ export function writeFindings(
   };
 }
 
-/** The command that replays a repro file. */
-export function replayCommand(reproPath: string): string {
-  return `${CLI} replay ${reproPath}`;
-}
-
 /** Writes the index of a command's campaigns: `index.md` and `index.html` in `outDir`. */
 export function writeIndex(outDir: string, campaigns: readonly IndexCampaign[]): string[] {
   const md = join(outDir, 'index.md');
@@ -126,4 +85,3 @@ export function writeIndex(outDir: string, campaigns: readonly IndexCampaign[]):
   writeFileAtomic(htmlPath, renderIndexHtml(campaigns));
   return [md, htmlPath];
 }
-

@@ -7,7 +7,8 @@ import { describeOutcome } from '../kernel/outcome.ts';
 import { describeFault } from '../kernel/faults.ts';
 import { DEFAULT_EXPECTATIONS, type AnyScenario } from '../kernel/scenario.ts';
 import { scenarioFileOf } from '../kernel/scenario-file.ts';
-import { replayCommand, writeFindings } from '../repro/write-findings.ts';
+import { materializeHere, replayCommand, writeFindings } from '../repro/write-findings.ts';
+import { projectRelative } from '../load/discover.ts';
 import { projectHere } from './project-here.ts';
 
 /** What {@link testScenario} checks. */
@@ -80,7 +81,7 @@ async function brokenMessage(scenario: AnyScenario, summary: CampaignSummary, bu
     lines.push('(the scenario file is unknown, so no repro file was written: declare the scenario with defineScenario in its own file)');
     return lines.join('\n');
   }
-  const written = writeFindings({ scenario, file }, project.root, summary, out ?? 'reports/out', 'holds', 'FAILED');
+  const written = await writeFindings(scenario.id, projectRelative(project.root, file), summary, out ?? 'reports/out', materializeHere(scenario), 'holds', 'FAILED');
   lines.push(`replay: ${replayCommand(written.repros[0]!)}`);
   lines.push(`repro:  ${written.repros[0]}`);
   lines.push(`report: ${written.reports[0]}/report.md`);

@@ -18,7 +18,7 @@ const slowBug = defineScenario({
   faultSpace: { windowMs: [0, 10], maxFaults: 1, kinds: { restart: { nodes: ['n'] } } },
 });
 const entry = { scenario: slowBug, file: '/x/slow.scenario.ts' };
-const plan = (...argv: string[]) => planJobs([entry], parseCli(argv), { seed: 1, runs: parseCli(argv).runs, workers: 1, out: 'o' });
+const plan = (...argv: string[]) => planJobs([entry], parseCli(argv), { seed: 1, runs: parseCli(argv).runs, workers: 1, out: 'o', runTimeoutMs: undefined, runMemoryMb: undefined });
 
 describe('the campaigns of a run', () => {
   it('checks every declared expectation; --runs shortens only the holds ones', () => {
