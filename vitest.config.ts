@@ -36,6 +36,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Hostile models and hostile input: every case bounded, every one a typed end.
+        test: { name: 'attack', include: ['test/attack/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
         // The packed package in a fresh project: two npm installs, so not part of `npm test`.
         test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 300_000 },
       },

@@ -21,5 +21,8 @@ export const VERSION = ownPackage().version;
 
 export const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/** The package.json `exports` condition under which `chaos-testbed` is its TypeScript source. */
+export const SOURCE_CONDITION = 'chaos-testbed-source';
+
 /** The command a user types to run the tool. */
 export const CLI = FROM_SOURCE ? 'npm run sim --' : 'npx chaos-testbed';

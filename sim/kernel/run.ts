@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly checkpoints?: boolean;
   /** Told of every trace record as it is appended (the watchdog's capture of a hanging run). */
   readonly onRecord?: (record: TraceRecord) => void;
+  /** Told the virtual time of every event before it runs (the capture again: when a run hangs, it says when). */
+  readonly onEvent?: (nowMs: number) => void;
 }
 
 /** What a run produced. */
@@ -129,6 +131,7 @@ function runGuarded(
       const entry = kernel.nextEvent(endMs);
       if (entry === undefined) break;
       clockForGuard.nowMs = kernel.nowMs;
+      options.onEvent?.(kernel.nowMs);
       if (kernel.sameInstantCount > maxPerInstant) {
         outcome = {
           kind: 'budget-exceeded',

@@ -10,6 +10,9 @@ import { scenarioFileOf } from '../kernel/scenario-file.ts';
 import { materializeHere, replayCommand, writeFindings } from '../repro/write-findings.ts';
 import { projectRelative } from '../load/discover.ts';
 import { projectHere } from './project-here.ts';
+import { closePoolAfterAll, poolHere } from './pool-here.ts';
+import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
+import { materializeOnPool } from '../repro/materialize-on-pool.ts';
 
 /** What {@link testScenario} checks. */
 export interface TestScenarioOptions {
@@ -25,6 +28,13 @@ export interface TestScenarioOptions {
   readonly out?: string;
   /** The test's timeout. Default 120 s: a campaign is longer than vitest's 5 s default. */
   readonly timeoutMs?: number;
+  /**
+   * Run the campaign in this process rather than in a worker thread under
+   * the watchdog. Only for scenario files a worker cannot load on its own
+   * (ones that rely on this suite's import aliases); a model that hangs then
+   * hangs the suite.
+   */
+  readonly inProcess?: boolean;
 }
 
 /** Most runs spent shrinking one failure (as the command line does). */
@@ -41,12 +51,16 @@ export function testScenario(scenario: AnyScenario, options: TestScenarioOptions
   const seed = options.seed ?? 1;
   const runs = options.runs ?? DEFAULT_EXPECTATIONS[options.expect === 'fails' ? 'buggy' : 'fixed'].runs;
   const spec: CampaignSpec = { scenario: scenario.id, variant, seed, runs, stopOnFailure: true, maxShrinkRuns: MAX_SHRINK_RUNS };
+  const file = scenarioFileOf(scenario);
+  const inWorker = options.inProcess !== true && file !== undefined;
+  if (inWorker) closePoolAfterAll();
   test(
     `${scenario.id} ${variant} ${options.expect} (seed ${seed}, ${runs} runs)`,
     async () => {
-      const summary = summarize(scenario, spec, runCases(scenario, spec));
+      const cases = inWorker ? await runCampaignOnPool(poolHere(), { file, id: scenario.id }, scenario, spec) : runCases(scenario, spec);
+      const summary = summarize(scenario, spec, cases);
       if (options.expect === 'fails' && !summary.found) throw new Error(notFoundMessage(summary));
-      if (options.expect === 'holds' && summary.found) throw new Error(await brokenMessage(scenario, summary, runs, options.out));
+      if (options.expect === 'holds' && summary.found) throw new Error(await brokenMessage(scenario, summary, runs, options.out, inWorker));
     },
     options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   );
@@ -62,7 +76,7 @@ function notFoundMessage(summary: CampaignSummary): string {
   ].join('\n');
 }
 
-async function brokenMessage(scenario: AnyScenario, summary: CampaignSummary, budget: number, out: string | undefined): Promise<string> {
+async function brokenMessage(scenario: AnyScenario, summary: CampaignSummary, budget: number, out: string | undefined, inWorker: boolean): Promise<string> {
   const project = await projectHere();
   const file = scenarioFileOf(scenario);
   const finding = summary.findings[0]!;
@@ -81,7 +95,8 @@ async function brokenMessage(scenario: AnyScenario, summary: CampaignSummary, bu
     lines.push('(the scenario file is unknown, so no repro file was written: declare the scenario with defineScenario in its own file)');
     return lines.join('\n');
   }
-  const written = await writeFindings(scenario.id, projectRelative(project.root, file), summary, out ?? 'reports/out', materializeHere(scenario), 'holds', 'FAILED');
+  const materialize = inWorker ? materializeOnPool(poolHere(), { file, id: scenario.id }, scenario) : materializeHere(scenario);
+  const written = await writeFindings(scenario.id, projectRelative(project.root, file), summary, out ?? 'reports/out', materialize, 'holds', 'FAILED');
   lines.push(`replay: ${replayCommand(written.repros[0]!)}`);
   lines.push(`repro:  ${written.repros[0]}`);
   lines.push(`report: ${written.reports[0]}/report.md`);

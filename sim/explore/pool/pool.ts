@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { TraceRecord } from '../../kernel/trace.ts';
 import { HEARTBEAT, HEARTBEAT_SLOTS, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
 import { watchdogNowMs } from './watchdog-clock.ts';
+import { FROM_SOURCE, SOURCE_CONDITION } from '../../identity.ts';
 
 export interface PoolOptions {
   /** Worker threads. */
@@ -30,7 +31,14 @@ export interface PoolOptions {
 /** How a task ended. */
 export type TaskOutcome<T> =
   | { readonly status: 'done'; readonly value: T }
-  | { readonly status: 'hang' | 'memory' | 'exited'; readonly detail: string; readonly records: readonly TraceRecord[] };
+  | {
+      readonly status: 'hang' | 'memory' | 'exited';
+      readonly detail: string;
+      /** What a capture task sent before it stopped. */
+      readonly records: readonly TraceRecord[];
+      /** The virtual time of the event a capture task was running when it stopped (0 for other tasks). */
+      readonly virtualNowMs: number;
+    };
 
 /** A run with no end in sight is noticed within a quarter of its budget (and at most a second late). */
 const MAX_TICK_MS = 1000;
@@ -38,6 +46,7 @@ const MAX_TICK_MS = 1000;
 interface Slot {
   worker: Worker;
   readonly heartbeat: Int32Array;
+  readonly virtualNow: Float64Array;
   current: Running | undefined;
   dead: boolean;
 }
@@ -96,12 +105,14 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const heartbeat = new Int32Array(new SharedArrayBuffer(HEARTBEAT_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const boot: WorkerBoot = { heartbeat: heartbeat.buffer as SharedArrayBuffer };
+    const virtualNow = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+    const boot: WorkerBoot = { heartbeat: heartbeat.buffer as SharedArrayBuffer, virtualNow: virtualNow.buffer as SharedArrayBuffer };
     const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
       workerData: boot,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      execArgv: workerExecArgv(),
     });
-    const slot: Slot = { worker, heartbeat, current: undefined, dead: false };
+    const slot: Slot = { worker, heartbeat, virtualNow, current: undefined, dead: false };
     worker.on('message', (message: WorkerToMain) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -170,7 +181,19 @@ export class WorkerPool {
     if (this.closed) return;
     const index = this.slots.indexOf(slot);
     this.slots[index] = this.spawn();
-    running?.resolve({ status, detail, records: running.records });
+    running?.resolve({ status, detail, records: running.records, virtualNowMs: slot.virtualNow[0] ?? 0 });
     this.dispatch();
   }
+}
+
+/**
+ * Node options for a worker: the parent's, and, where the testbed runs from
+ * its TypeScript source (its own repository, under vitest too), the
+ * condition that makes `chaos-testbed` mean that source, so scenario files
+ * in a worker import the same modules as the thread that runs them.
+ */
+function workerExecArgv(): string[] {
+  const own = process.execArgv;
+  if (!FROM_SOURCE || own.includes(`--conditions=${SOURCE_CONDITION}`)) return own;
+  return [...own, `--conditions=${SOURCE_CONDITION}`];
 }

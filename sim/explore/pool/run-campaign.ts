@@ -17,6 +17,7 @@ import type { AnyScenario } from '../../kernel/scenario.ts';
 import type { CaseInput } from './handlers.ts';
 import type { TaskOutcome, WorkerPool } from './pool.ts';
 import type { ScenarioRef } from './protocol.ts';
+import { Trace, type TraceRecord } from '../../kernel/trace.ts';
 
 export interface PoolCampaignOptions {
   /** Runs this command owns (a shard); default all. */
@@ -49,9 +50,9 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
         const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns };
         pool
           .run<CaseResult>({ handler: 'case', input })
-          .then((outcome) => {
+          .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome))))
+          .then((result) => {
             inFlight--;
-            const result = outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, outcome);
             results.push(result);
             if (spec.stopOnFailure && result.repro !== undefined) lastWanted = Math.min(lastWanted, index);
             options.onCase?.(result);
@@ -65,6 +66,18 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
     handOut();
   });
 }
+
+/**
+ * A run the watchdog stopped, run once more as a capture, whose records
+ * reach this thread before it stops again: when it stopped, and after what.
+ */
+async function captureStopped(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: StoppedTask): Promise<StoppedTask> {
+  const { seed, plan } = drawPlan(scenario, spec.seed, index);
+  const captured = await pool.run({ handler: 'capture', input: { scenario: ref, variant: spec.variant, seed, plan, traceMode: 'hash', checkpoints: false } });
+  return captured.status === 'done' ? stopped : captured;
+}
+
+type StoppedTask = Exclude<TaskOutcome<unknown>, { status: 'done' }>;
 
 /** The case of a run the watchdog stopped: its plan as drawn, the outcome it earned. */
 export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>): CaseResult {
@@ -84,16 +97,23 @@ export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: nu
     states: [],
     transitions: [],
     sometimesReached: [],
-    repro: { signature, fingerprint, fingerprintId: fingerprintId(fingerprint), plan, oneMinimal: false, outcome, traceHash: '', events: 0, simulatedMs: outcome.atMs, shrinkRuns: 0 },
+    repro: { signature, fingerprint, fingerprintId: fingerprintId(fingerprint), plan, oneMinimal: false, outcome, traceHash: hashOf(stopped.records), events: 0, simulatedMs: outcome.atMs, shrinkRuns: 0 },
   };
 }
 
 /** The typed outcome of a run the watchdog stopped. */
 export function watchdogOutcome(stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>): ModelHang | ResourceExhausted | ModelCrash {
   const last = stopped.records[stopped.records.length - 1];
-  const atMs = last?.atMs ?? 0;
-  const where = last === undefined ? '' : `; the last event was at t=${last.atMs}ms on ${last.node} (${last.kind}: ${last.detail.slice(0, 120)})`;
+  const atMs = Math.max(last?.atMs ?? 0, stopped.virtualNowMs);
+  const where = `${atMs > 0 ? `, at t=${atMs}ms` : ''}${last === undefined ? '' : `; the last record before it: t=${last.atMs}ms ${last.node} ${last.kind}: ${last.detail.slice(0, 120)}`}`;
   if (stopped.status === 'memory') return { kind: 'resource-exhausted', resource: 'memory', atMs, detail: `${stopped.detail}${where}` };
   if (stopped.status === 'hang') return { kind: 'model-hang', atMs, detail: `${stopped.detail}: a model never returned (a loop in an action?)${where}` };
   return { kind: 'model-crash', node: 'sim', atMs, message: stopped.detail };
+}
+
+/** The trace hash of the records a capture sent, as a run of them would have it. */
+export function hashOf(records: readonly TraceRecord[]): string {
+  const trace = new Trace('hash');
+  for (const r of records) trace.record(r.atMs, r.node, r.kind, r.peer, r.detail);
+  return trace.hash;
 }

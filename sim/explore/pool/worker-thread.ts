@@ -11,6 +11,7 @@ import { HANDLERS, type HandlerContext } from './handlers.ts';
 
 const port = parentPort!;
 const heartbeat = new Int32Array((workerData as WorkerBoot).heartbeat);
+const virtualNow = new Float64Array((workerData as WorkerBoot).virtualNow);
 const loaded = new Map<string, Promise<AnyScenario>>();
 
 async function scenarioOf(ref: ScenarioRef): Promise<AnyScenario> {
@@ -32,10 +33,14 @@ const post = (message: WorkerToMain): void => port.postMessage(message);
 port.on('message', async (message: MainToWorker) => {
   const { taskId, task } = message;
   Atomics.store(heartbeat, HEARTBEAT.busy, 1);
+  virtualNow[0] = 0;
   const context: HandlerContext = {
     scenario: scenarioOf,
     runStarting: () => void Atomics.add(heartbeat, HEARTBEAT.runsStarted, 1),
     record: (record) => post({ type: 'records', taskId, records: [record] }),
+    event: (nowMs) => {
+      virtualNow[0] = nowMs;
+    },
   };
   try {
     const handler = Object.prototype.hasOwnProperty.call(HANDLERS, task.handler) ? HANDLERS[task.handler as keyof typeof HANDLERS] : undefined;
