@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { CampaignSpec } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import { fingerprintId } from '../explore/failure.ts';
+import { isCaseResult } from '../explore/case-shape.ts';
 import type { Shard } from '../explore/shard.ts';
 import { KERNEL_VERSION } from '../kernel/run.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
@@ -36,8 +37,8 @@ export class Journal {
     const done = new Map<number, CaseResult>();
     if (resume && existsSync(path)) {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
-        const result = parseLine(line);
-        if (result !== undefined && result.index < spec.runs) done.set(result.index, result);
+        const result = parseLine(line, spec.runs);
+        if (result !== undefined) done.set(result.index, result);
       }
     }
     mkdirSync(dir, { recursive: true });
@@ -55,11 +56,11 @@ export class Journal {
   }
 }
 
-function parseLine(line: string): CaseResult | undefined {
+function parseLine(line: string, runs: number): CaseResult | undefined {
   if (line.trim() === '') return undefined;
   try {
-    const value = JSON.parse(line) as CaseResult;
-    return typeof value === 'object' && value !== null && Number.isSafeInteger(value.index) && typeof value.outcome === 'object' ? value : undefined;
+    const value: unknown = JSON.parse(line);
+    return isCaseResult(value, runs) ? value : undefined;
   } catch {
     return undefined;
   }

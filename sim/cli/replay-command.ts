@@ -24,12 +24,12 @@ export const REGRESSION_DIR = 'test/regressions';
 
 export async function replayCommand(path: string, options: CliOptions, project: Project): Promise<number> {
   const { repro, scenario } = await readReproFile(path, resolverFor(project));
+  const corrupt = corruptHash(repro);
+  if (corrupt !== undefined) throw new InputError(`${path}: ${corrupt}`);
   process.stderr.write(`replay ${scenario.id} variant=${repro.variant} seed=${repro.seed} faults=${repro.plan.faults.length} recorded with kernel v${repro.kernelVersion}\n`);
   if (repro.kernelVersion !== KERNEL_VERSION) {
     process.stderr.write(`warning: recorded with kernel v${repro.kernelVersion}, replaying on v${KERNEL_VERSION}: the trace may differ\n`);
   }
-  const corrupt = corruptHash(repro);
-  if (corrupt !== undefined) throw new InputError(`${path}: ${corrupt}`);
   const replayed = await replayOnPool(repro, scenarioFileOf(scenario) ?? '', scenario.id, { workers: 1, runTimeoutMs: options.runTimeoutMs, runMemoryMb: options.runMemoryMb });
   const files: string[] = [];
   if (options.emitTest && replayed.identical) files.push(...emitTest(path, repro, project.root));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { summarize, type CampaignSpec } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import { fingerprintId } from '../explore/failure.ts';
+import { isCaseResult } from '../explore/case-shape.ts';
 import { InputError } from '../kernel/plan-file.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
 import type { Project } from '../load/config.ts';
@@ -92,13 +93,14 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
     if (twin !== undefined) throw new InputError(`${paths[i]}: shard ${s.shard.index}/${s.shard.count} is also in ${twin}; give each shard once`);
     seen.set(s.shard.index, paths[i]!);
   }
-  const missing = [...Array(first.shard.count).keys()].map((i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) process.stderr.write(`warning: shards ${missing.join(', ')} of ${first.shard.count} are missing; merging what is here\n`);
   // Everything is checked before anything is written.
   const prepared = [];
   for (const [c, campaign] of first.campaigns.entries()) {
     const entry = await resolveScenario(project, campaign.scenario, campaign.scenarioFile);
     if (entry === undefined) throw new InputError(`${paths[0]}: unknown scenario '${campaign.scenario}' (recorded from ${campaign.scenarioFile})`);
+    if (campaign.spec.scenario !== entry.scenario.id || !Object.prototype.hasOwnProperty.call(entry.scenario.variants, campaign.spec.variant)) {
+      throw new InputError(`${paths[0]}: scenario ${entry.scenario.id} has no variant ${JSON.stringify(campaign.spec.variant)}`);
+    }
     const cases = shards.flatMap((s, i) => checkedCases(s.campaigns[c]!, paths[i]!));
     const indices = new Set<number>();
     for (const one of cases) {
@@ -108,6 +110,8 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
     const wallMs = Math.max(...shards.map((s) => s.campaigns[c]!.wallMs));
     prepared.push({ job: { entry, spec: campaign.spec, expect: campaign.expect }, summary: summarize(entry.scenario, campaign.spec, cases), cases, wallMs });
   }
+  const missing = [...Array(first.shard.count).keys()].map((i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) process.stderr.write(`warning: shards ${missing.join(', ')} of ${first.shard.count} are missing; merging what is here\n`);
   const outcomes: JobOutcome[] = [];
   const pool = openPool(settings);
   try {
@@ -127,10 +131,8 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
 
 function checkedCases(campaign: ShardCampaign, path: string): readonly CaseResult[] {
   if (!Array.isArray(campaign.cases)) throw new InputError(`${path}: a campaign without its "cases"`);
-  for (const c of campaign.cases) {
-    if (typeof c !== 'object' || c === null || !Number.isSafeInteger(c.index) || c.index < 0 || c.index >= campaign.spec.runs) {
-      throw new InputError(`${path}: a run of ${campaign.spec.scenario} that is not a run result`);
-    }
+  for (const [i, c] of campaign.cases.entries()) {
+    if (!isCaseResult(c, campaign.spec.runs)) throw new InputError(`${path}: entry ${i} of ${campaign.spec.scenario} ${campaign.spec.variant} is not a run result`);
   }
   return campaign.cases;
 }

@@ -139,7 +139,7 @@ function assemble(
   const name = reproFileName(scenario.id, variant, finding.fingerprintId, request.campaign.seed);
   const reproPath = join(outDir, 'repros', name);
   const broken = 'invariant' in minimal.outcome ? minimal.outcome.invariant : '';
-  const invariants = declaredInvariants(scenario, variant);
+  const invariants = invariantsOf(scenario, variant);
   const data = buildReport({
     scenario,
     variant,
@@ -170,4 +170,13 @@ function assemble(
 /** The command that replays a repro file. */
 export function replayCommand(reproPath: string): string {
   return `${CLI} replay ${reproPath}`;
+}
+
+/** The scenario's invariants, or none when its `build` throws (the finding says so already). */
+function invariantsOf(scenario: AnyScenario, variant: string): ReturnType<typeof declaredInvariants> {
+  try {
+    return declaredInvariants(scenario, variant);
+  } catch {
+    return [];
+  }
 }

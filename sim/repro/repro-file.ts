@@ -168,6 +168,12 @@ export async function checkRepro(data: unknown, name: string, resolve: ScenarioR
   ) {
     throw new InputError(`${name}: "expected" must hold outcome, traceHash (16 hex digits), traceLength and checkpoints`);
   }
+  for (const [i, c] of (expected.checkpoints as unknown[]).entries()) {
+    const ok = typeof c === 'object' && c !== null && Number.isSafeInteger((c as Checkpoint).index) && typeof (c as Checkpoint).hash === 'string' && /^[0-9a-f]{16}$/.test((c as Checkpoint).hash) && typeof (c as Checkpoint).record === 'object' && (c as Checkpoint).record !== null;
+    if (!ok) throw new InputError(`${name}: checkpoint ${i} must be {"index": n, "hash": 16 hex digits, "record": {...}}`);
+  }
+  const outcome = expected.outcome as { kind?: unknown } | null;
+  if (outcome === null || typeof outcome.kind !== 'string') throw new InputError(`${name}: "expected.outcome" must name an outcome kind`);
   return { repro: { ...(d as unknown as ReproFile), plan }, scenario };
 }
 
