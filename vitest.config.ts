@@ -22,13 +22,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // 30 s is hang protection for tests that spawn the CLI several times
+        // Timeouts are hang protection for tests that spawn the CLI several times
         // on a loaded 2-core machine; no test asserts a duration.
         test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,
-        test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 60_000 },
+        test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 180_000 },
       },
       {
         extends: true,

@@ -57,7 +57,9 @@ interface Running {
   readonly reject: (error: Error) => void;
   readonly records: TraceRecord[];
   beats: number;
-  lastBeatAtMs: number;
+  /** When the current run began; `undefined` until the task's first run (it may be loading a scenario file). */
+  lastBeatAtMs: number | undefined;
+  readonly dispatchedAtMs: number;
 }
 
 interface Queued {
@@ -65,6 +67,9 @@ interface Queued {
   readonly resolve: (outcome: TaskOutcome<unknown>) => void;
   readonly reject: (error: Error) => void;
 }
+
+/** Time a worker may take to load a scenario file before its first run, at the least. */
+const LOAD_BUDGET_MS = 60_000;
 
 /** Records kept of a capture that never ends: the latest ones. */
 const MAX_CAPTURED_RECORDS = 100_000;
@@ -148,11 +153,20 @@ export class WorkerPool {
         reject: next.reject,
         records: [],
         beats: Atomics.load(slot.heartbeat, HEARTBEAT.runsStarted),
-        lastBeatAtMs: watchdogNowMs(),
+        lastBeatAtMs: undefined,
+        dispatchedAtMs: watchdogNowMs(),
       };
       const message: MainToWorker = { type: 'task', taskId, task: next.task };
       slot.worker.postMessage(message);
     }
+  }
+
+  /**
+   * Loading a scenario file (tsx compiles it, and everything it imports) is
+   * not a run and gets a budget of its own: a minute, or the run's if longer.
+   */
+  private loadBudgetMs(): number {
+    return Math.max(LOAD_BUDGET_MS, this.options.runTimeoutMs);
   }
 
   /** The watchdog's look at every busy worker. */
@@ -165,8 +179,10 @@ export class WorkerPool {
       if (beats !== running.beats) {
         running.beats = beats;
         running.lastBeatAtMs = nowMs;
-      } else if (nowMs - running.lastBeatAtMs > this.options.runTimeoutMs) {
+      } else if (running.lastBeatAtMs !== undefined && nowMs - running.lastBeatAtMs > this.options.runTimeoutMs) {
         this.retire(slot, 'hang', `a run took more than ${this.options.runTimeoutMs} ms of wall time`);
+      } else if (running.lastBeatAtMs === undefined && nowMs - running.dispatchedAtMs > this.loadBudgetMs()) {
+        this.retire(slot, 'hang', `a worker took more than ${this.loadBudgetMs()} ms to load the scenario file and begin a run`);
       }
     }
   }
