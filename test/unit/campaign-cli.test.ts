@@ -67,7 +67,8 @@ describe('sim campaigns', () => {
     const doc = JSON.parse(timed.stdout);
     expect(timed.code).toBe(0);
     expect(doc.runs).toBeGreaterThan(0);
-    expect(doc.wallMs).toBeLessThan(5000);
+    // Without the budget this campaign would never end (its runs are unbounded).
+    expect(doc.wallMs).toBeLessThan(60_000);
   });
 
   it('passes a campaign self-check', () => {
