@@ -59,7 +59,7 @@ const cases: [string, string[], RegExp][] = [
 ];
 
 describe('bad input', () => {
-  it.each(cases)('%s: one line, exit 2, nothing written', (_what, args, message) => {
+  it.each(cases)('%s: one line, exit 2, nothing written', (what, args, message) => {
     const out = tempDir('attack-bad-out-');
     const takesOut = args[0] === 'run' || args[0] === 'merge';
     const start = process.hrtime.bigint();
@@ -70,6 +70,6 @@ describe('bad input', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(filesUnder(out)).toEqual([]);
-    process.stdout.write(`attack: bad input (${_what}) in ${ms} ms\n`);
+    process.stdout.write(`attack: bad input (${what}) in ${ms} ms\n`);
   });
 });
