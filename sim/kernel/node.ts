@@ -55,7 +55,7 @@ export class DurableStore {
 export interface ForwardOptions {
   readonly timeoutMs: number;
   /** What to send upstream; by default the request's own fields. */
-  readonly message?: Message;
+  readonly message?: Message & { readonly [field: string]: unknown };
   /**
    * The reply the original caller gets, from the upstream answer: by default
    * the response as it came (status and body), or 504 "upstream request
