@@ -92,6 +92,11 @@ class Pool {
     }
   }
 
+  /** Work waiting or in service. */
+  backlog(): number {
+    return this.queued() + this.busy;
+  }
+
   /** Everything queued or in service is lost with the node. */
   reset(): void {
     for (const entry of this.waiting) if (!entry.done) entry.work.lose();
@@ -160,6 +165,13 @@ export class Capacity {
 
   reset(): void {
     for (const pool of this.pools) pool.reset();
+  }
+
+  /** Work waiting or in service, over every pool. */
+  backlog(): number {
+    let n = 0;
+    for (const pool of this.pools) n += pool.backlog();
+    return n;
   }
 }
 

@@ -79,6 +79,8 @@ export interface NodeHandle<M extends AnyStateMachine = AnyStateMachine> {
   exitCode(): number | null;
   /** Its open and opening connections. */
   connections(): readonly ConnectionInfo[];
+  /** Requests and messages waiting for its capacity or in service (0 without a capacity). */
+  backlog(): number;
   /** The node's wall-clock reading now (with its skew). */
   localNowMs(): number;
   /**

@@ -157,6 +157,7 @@ function handleFor<M extends AnyStateMachine>(node: SimNode, network: Network): 
     starts: () => node.starts,
     exitCode: () => node.exitCode,
     connections: () => network.connections.list(node),
+    backlog: () => node.capacity?.backlog() ?? 0,
     localNowMs: () => node.localNowMs(),
     send: (event) => {
       if (node.status !== 'down') node.schedule(0, { run: () => node.deliver(event as { type: string }) });
