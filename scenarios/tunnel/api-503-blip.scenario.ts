@@ -35,23 +35,23 @@ export default defineScenario({
     },
     custom: { 'slow-reconcile': { fields: { durationMs: [5_000, 60_000] } }, 'revoke-access': { fields: {} } },
   },
-  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground', processes: 1 }),
+  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground' }),
   customFaults: CONTROL_PLANE_FAULTS,
-  invariants: ({ api, processes: [cli] }) => {
+  invariants: ({ api, cli }) => {
     let mostErrors = 0;
     let unreachableSinceMs: number | null = null;
     const inSetup = () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       return c !== undefined && c.bail === null && c.verifiedAtMs === null;
     };
     return [
       sometimes('rode-out-errors', 'Setup succeeding after transient errors is the path the bug kills; a search that never gets there is blind.', () => {
-        const c = cli!.snapshot()?.context;
+        const c = cli.snapshot()?.context;
         mostErrors = Math.max(mostErrors, c?.consecutiveErrors ?? 0);
         return mostErrors > 0 && c?.verifiedAtMs !== null && c?.verifiedAtMs !== undefined;
       }),
       always('blip-does-not-abort', 'A setup that the next poll would have carried through must not die of a blip shorter than the retry budget.', () => {
-        const bail = cli!.snapshot()?.context.bail;
+        const bail = cli.snapshot()?.context.bail;
         if (bail == null || bail.consecutiveErrors === 0 || bail.consecutiveErrors >= MAX_CONSECUTIVE_POLL_ERRORS) return true;
         return violated(`setup aborted after ${bail.consecutiveErrors} consecutive transient error(s), fewer than ${MAX_CONSECUTIVE_POLL_ERRORS}: ${bail.reason}`, {
           consecutiveErrors: bail.consecutiveErrors,
@@ -73,7 +73,7 @@ export default defineScenario({
         return violated(`the control plane answered a setup call 403 at t=${refusedAtMs} ms and the CLI is still in setup ${world.nowMs - refusedAtMs} ms later`, { refusedAtMs });
       }),
       eventually('setup-completes', 'Once the faults are over, setup must finish (or have stopped for a reason the user can act on).', 60_000, () => {
-        const c = cli!.snapshot()?.context;
+        const c = cli.snapshot()?.context;
         if (c === undefined) return violated('the CLI is down');
         if (c.verifiedAtMs !== null) return true;
         if (c.bail !== null && (c.bail.consecutiveErrors >= MAX_CONSECUTIVE_POLL_ERRORS || c.hardErrorAtMs !== null)) return true;
