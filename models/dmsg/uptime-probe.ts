@@ -12,7 +12,7 @@
  * some point"); the fix looks at the live connected-server set.
  */
 import { assign, setup } from 'xstate';
-import { answeredOk, type ConnectionClosed, type ConnectionOpened, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
+import { type ConnectionClosed, type ConnectionOpened, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 
 /** Session ping period and deadline, and the probe's period. Assumed: 5 s, 5 s, 10 s. */
 export const PING_MS = 5_000;
@@ -24,10 +24,6 @@ export type UptimeFlags = { readonly probeOnLiveSessions: boolean };
 interface UptimeContext extends UptimeFlags {
   readonly io: NodeIO;
   readonly servers: readonly string[];
-  /** Servers this visor holds an open session with. */
-  readonly sessions: readonly string[];
-  /** Servers with a ping in flight. */
-  readonly pinging: readonly string[];
   readonly readyLatch: boolean;
   /** The probe's last report and the dmsg uptime it has credited. */
   readonly lastReport: { readonly atMs: number; readonly connected: boolean } | null;
@@ -35,6 +31,11 @@ interface UptimeContext extends UptimeFlags {
 }
 
 type UptimeEvent = ResponseEvent<'ping'> | TimeoutEvent<'ping'> | ConnectionOpened | ConnectionClosed | { readonly type: 'tick' } | { readonly type: 'probe' };
+
+/** The servers a visor holds an open session with: its open connections. */
+export function liveSessions(io: Pick<NodeIO, 'connections'>): string[] {
+  return io.connections().filter((c) => c.open).map((c) => c.peer);
+}
 
 export const uptimeVisor = setup({
   types: {
@@ -44,49 +45,37 @@ export const uptimeVisor = setup({
   },
   delays: { PING: PING_MS, PROBE: PROBE_MS },
   actions: {
-    tick: assign(({ context }) => {
-      const pinging = [...context.pinging];
+    // Dial the servers it has no session with, ping the others (a ping's deadline is the period: one in flight at a time).
+    tick: ({ context }) => {
       const connections = context.io.connections();
       for (const server of context.servers) {
         const session = connections.find((c) => c.peer === server);
         if (session === undefined) context.io.connect(server, { timeoutMs: PING_DEADLINE_MS });
-        else if (session.open && !pinging.includes(server)) {
-          context.io.requestOn(session.id, { type: 'ping' }, { timeoutMs: PING_DEADLINE_MS });
-          pinging.push(server);
-        }
+        else if (session.open) context.io.requestOn(session.id, { type: 'ping' }, { timeoutMs: PING_DEADLINE_MS });
       }
-      return { pinging };
-    }),
-    opened: assign(({ context, event }) => {
-      const { peer } = event as ConnectionOpened;
-      return { sessions: [...context.sessions.filter((s) => s !== peer), peer], readyLatch: true };
-    }),
-    closed: assign(({ context, event }) => {
-      const { peer, reason } = event as ConnectionClosed;
-      if (context.sessions.includes(peer)) context.io.note(`session to ${peer} lost (${reason})`);
-      return { sessions: context.sessions.filter((s) => s !== peer) };
-    }),
-    echo: assign(({ context, event }) => {
-      const e = event as ResponseEvent<'ping'> | TimeoutEvent<'ping'>;
-      const server = 'status' in e ? e.from : e.to;
-      // A ping that failed because its session closed is the close's news, not a missed deadline.
-      if (!answeredOk(e) && !('reason' in e && e.reason === 'closed')) {
-        context.io.note(`session to ${server} lost (ping deadline)`);
-        for (const session of context.io.connections()) if (session.peer === server) context.io.close(session.id);
-        return { pinging: context.pinging.filter((s) => s !== server), sessions: context.sessions.filter((s) => s !== server) };
-      }
-      return { pinging: context.pinging.filter((s) => s !== server) };
-    }),
+    },
+    latch: assign({ readyLatch: true }),
+    lost: ({ context, event }) => context.io.note(`session to ${(event as ConnectionClosed).peer} lost (${(event as ConnectionClosed).reason})`),
+    missed: ({ context, event }) => {
+      const e = event as TimeoutEvent<'ping'>;
+      context.io.note(`session to ${e.to} lost (ping deadline)`);
+      context.io.close(e.connection!);
+    },
     probe: assign(({ context }) => {
-      const connected = context.probeOnLiveSessions ? context.sessions.length > 0 : context.readyLatch;
+      const connected = context.probeOnLiveSessions ? liveSessions(context.io).length > 0 : context.readyLatch;
       return { lastReport: { atMs: context.io.nowMs(), connected }, reportedUpMs: context.reportedUpMs + (connected ? PROBE_MS : 0) };
     }),
   },
 }).createMachine({
   id: 'uptime-visor',
-  context: ({ input }) => ({ ...input, sessions: [], pinging: [], readyLatch: false, lastReport: null, reportedUpMs: 0 }),
+  context: ({ input }) => ({ ...input, readyLatch: false, lastReport: null, reportedUpMs: 0 }),
   entry: 'tick',
-  on: { 'connection.opened': { actions: 'opened' }, 'connection.closed': { actions: 'closed' }, 'ping.response': { actions: 'echo' }, 'ping.timeout': { actions: 'echo' } },
+  on: {
+    'connection.opened': { actions: 'latch' },
+    'connection.closed': { actions: 'lost' },
+    // A ping that failed because its session closed is the close's news; a missed deadline closes it.
+    'ping.timeout': { guard: ({ event }) => event.reason === 'deadline', actions: 'missed' },
+  },
   type: 'parallel',
   states: {
     sessions: { initial: 'waiting', states: { waiting: { after: { PING: { target: 'waiting', reenter: true, actions: 'tick' } } } } },

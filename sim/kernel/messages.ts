@@ -43,6 +43,8 @@ export interface ResponseEvent<T extends string = string, B = Json> {
   readonly body: B;
   /** The request this answers, as this node sent it. */
   readonly request: Message & Readonly<Record<string, unknown>>;
+  /** The connection it came back on, for a request made with `io.requestOn`. */
+  readonly connection?: string;
   /** For a request made with `io.forward`: the request it forwarded. */
   readonly forwarded?: IncomingRequest;
 }
@@ -60,6 +62,8 @@ export interface TimeoutEvent<T extends string = string> {
   readonly reason: 'deadline' | 'closed';
   /** The request that timed out, as this node sent it. */
   readonly request: Message & Readonly<Record<string, unknown>>;
+  /** The connection it was sent on, for a request made with `io.requestOn`. */
+  readonly connection?: string;
   /** For a request made with `io.forward`: the request it forwarded. */
   readonly forwarded?: IncomingRequest;
 }

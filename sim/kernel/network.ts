@@ -235,7 +235,8 @@ export class Network implements Transport {
 
   private timeoutEvent(requestId: string, pending: PendingRequest, reason: TimeoutEvent['reason']): TimeoutEvent {
     const event: TimeoutEvent = { type: `${pending.message.type}.timeout`, requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
-    return pending.forward === undefined ? event : { ...event, forwarded: pending.forward.original };
+    const onConnection = pending.connection === undefined ? event : { ...event, connection: pending.connection };
+    return pending.forward === undefined ? onConnection : { ...onConnection, forwarded: pending.forward.original };
   }
 
   /** An answer for `node`'s request: a forwarded one is relayed to its caller first, then the actor hears it. */
