@@ -7,8 +7,9 @@
  * was on the slow-but-working path. The fix: ride out up to 10 consecutive
  * transient errors (~7.5 s) and then bail; a hard error bails at once.
  *
- * The explorer draws Envoy blips (503s and resets), control-plane crashes
- * (some for good), slow reconciles and revoked access.
+ * The explorer draws Envoy blips (windows of 503s and resets, and one-shot
+ * 503s for the next few requests), control-plane crashes (some for good),
+ * slow reconciles and revoked access.
  */
 import { MAX_CONSECUTIVE_POLL_ERRORS, UNREACHABLE_BAIL_BOUND_MS } from '../../models/tunnel/timing.ts';
 import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
@@ -31,6 +32,8 @@ export default defineScenario({
     maxFaults: 3,
     kinds: {
       'http-error': { nodes: ['envoy'], statuses: [503, 502], durationMs: [200, 20_000] },
+      // "The next poll gets a 503": the next `count` requests (of a type, or any) through Envoy.
+      'request-fault': { nodes: ['envoy'], types: [null, 'get-progress', 'create'], modes: ['error'], statuses: [503, 502], count: [1, 12] },
       crash: { nodes: ['api'], downMs: [1_000, 30_000], permanent: true },
     },
     custom: { 'slow-reconcile': { fields: { durationMs: [5_000, 60_000] } }, 'revoke-access': { fields: {} } },
