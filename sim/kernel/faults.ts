@@ -270,7 +270,7 @@ export function describeFault(fault: Fault): string {
     }
     case 'request-fault': {
       const f = fault as RequestFault;
-      const what = `the next ${f.count} ${f.type ?? 'request'}${f.count === 1 ? '' : 's'} to ${f.node}`;
+      const what = f.count === 1 ? `the next ${f.type ?? 'request'} to ${f.node}` : `the next ${f.count} ${f.type ?? 'request'}s to ${f.node}`;
       if (f.mode === 'error') return `${what} answered ${f.status ?? REQUEST_FAULT_DEFAULT_STATUS}`;
       return f.mode === 'drop-request' ? `${what} lost before arriving` : `${what} handled, reply lost`;
     }

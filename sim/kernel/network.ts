@@ -22,7 +22,7 @@
  *    waits for a worker and its service time (capacity.ts).
  * 6. A response that arrives after its request timed out is dropped.
  */
-import type { Capacity, Work } from './capacity.ts';
+import type { Work } from './capacity.ts';
 import { Connections, type ConnectOptions } from './connections.ts';
 import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault } from './faults.ts';
 import type { Kernel } from './kernel.ts';
@@ -372,12 +372,12 @@ export class Network implements Transport {
       return;
     }
     const capacity = target.capacity;
-    if (capacity !== undefined && capacity.admit(this.work(capacity, target, senderId, fromAddress, message, description, role, connection))) return;
+    if (capacity !== undefined && capacity.admit(this.work(target, senderId, fromAddress, message, description, role, connection))) return;
     this.hand(target, senderId, fromAddress, message, description, connection);
   }
 
   /** A request or message waiting for the node's capacity. */
-  private work(_capacity: Capacity, target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): Work {
+  private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): Work {
     return {
       type: message.type,
       serve: () => this.hand(target, senderId, fromAddress, message, description, connection),

@@ -59,7 +59,7 @@ describe('request-fault', () => {
   });
 
   it('is described in one line, and parsed strictly from a plan file', () => {
-    expect(describeFault(requestFault({ type: 'poll', count: 1 }))).toBe('the next 1 poll to b answered 503');
+    expect(describeFault(requestFault({ type: 'poll', count: 1 }))).toBe('the next poll to b answered 503');
     expect(describeFault(requestFault({ mode: 'drop-reply', count: 3 }))).toBe('the next 3 requests to b handled, reply lost');
     const fault = { kind: 'request-fault', atMs: 0, node: 'lease-server', mode: 'drop-request', count: 1 };
     expect(parsePlan([fault], 'plan.json', canary, 'buggy').faults).toEqual([fault]);
