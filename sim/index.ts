@@ -9,8 +9,15 @@ export type {
   BugFlags,
   Expectation,
   CustomFaultHandler,
+  FaultEventFrom,
+  FaultTargetFrom,
+  FlagsShape,
+  FlagValue,
+  InferredNodes,
   NodeHandle,
   NodeOptions,
+  NodesNotInferred,
+  RestartPolicy,
   Scenario,
   ScenarioBuilder,
   ScenarioId,
@@ -18,14 +25,18 @@ export type {
   ScenarioSeries,
   ScenarioSource,
 } from './kernel/scenario.ts';
-export { always, eventually, sometimes, violated } from './kernel/invariants.ts';
+export { always, eventually, eventuallyEach, sometimes, violated } from './kernel/invariants.ts';
 export type { Check, Invariant, Violation, WorldView } from './kernel/invariants.ts';
-export type { DurableStore, NodeIO, NodeStatus } from './kernel/node.ts';
-export { answeredOk, INJECTED_ERROR_BODY, isAnswer } from './kernel/messages.ts';
+export type { DurableStore, ForwardOptions, NodeIO, NodeStatus } from './kernel/node.ts';
+export { answeredOk, FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, isAnswer, messageSizeBytes } from './kernel/messages.ts';
+export { CONNECT_TIMEOUT_MS, RTO_MAX_MS, RTO_MIN_MS, SYN_RTO_MS, USER_TIMEOUT_MS } from './kernel/connections.ts';
+export type { CloseReason, ConnectionClosed, ConnectionInfo, ConnectionOpened, ConnectOptions } from './kernel/connections.ts';
+export type { CapacitySpec } from './kernel/capacity.ts';
+export type { LinkFilter } from './kernel/link-filter.ts';
 export type { Delivered, IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './kernel/messages.ts';
-export { describeFault, KERNEL_FAULT_KINDS } from './kernel/faults.ts';
-export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId } from './kernel/faults.ts';
-export type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from './kernel/fault-space.ts';
+export { describeFault, KERNEL_FAULT_KINDS, REQUEST_FAULT_DEFAULT_STATUS } from './kernel/faults.ts';
+export type { CustomFault, Fault, FaultPlan, Json, KernelFault, NodeId, RequestFault, RequestFaultMode } from './kernel/faults.ts';
+export type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range, RequestFaultSpace } from './kernel/fault-space.ts';
 export { ratio, Rng } from './kernel/rng.ts';
 export type { Ratio } from './kernel/rng.ts';
 export { DEFAULT_LINK } from './kernel/network.ts';

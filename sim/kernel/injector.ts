@@ -7,6 +7,10 @@
  * something (a crash of a running node, a partition that cut a message), not
  * merely when its time came. A campaign uses this to warn about faults that
  * are declared but never bite.
+ *
+ * And it knows which faults are in force, for invariants (`WorldView`): a
+ * window until it heals, a crash until its node restarts, a pause until the
+ * node wakes, a request fault until it is spent.
  */
 import { describeFault, KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type KernelFault, type NodeId } from './faults.ts';
 import type { AnyScenario } from './scenario.ts';
@@ -15,6 +19,10 @@ import type { World } from './world.ts';
 export class Injector {
   /** Per plan fault: did it change anything? */
   readonly fired: boolean[];
+  /** Plan indexes of the faults in force (request faults are asked of the network). */
+  private readonly active = new Set<number>();
+  /** Custom windows in force until these times (no event needed to end them). */
+  private readonly customUntilMs = new Map<number, number>();
 
   constructor(
     private readonly world: World,
@@ -32,6 +40,22 @@ export class Injector {
     this.plan.faults.forEach((fault, i) => {
       this.world.kernel.at(fault.atMs, () => this.begin(fault, i));
     });
+  }
+
+  /** The plan's faults in force now, in plan order. */
+  activeFaults(): readonly Fault[] {
+    const nowMs = this.world.kernel.nowMs;
+    const indexes = [...this.active, ...this.world.network.requestFaults.armedIndexes()];
+    for (const [i, untilMs] of this.customUntilMs) if (nowMs < untilMs) indexes.push(i);
+    return indexes.sort((a, b) => a - b).map((i) => this.plan.faults[i]!);
+  }
+
+  private activate(i: number): void {
+    this.active.add(i);
+  }
+
+  private deactivate(i: number): void {
+    this.active.delete(i);
   }
 
   /** How many faults of each kind fired, over every kind that appears in the plan. */
@@ -57,8 +81,10 @@ export class Injector {
   private beginKernelFault(fault: KernelFault, i: number): void {
     const { kernel, network } = this.world;
     const healAfter = (durationMs: number, heal: () => void): void => {
+      this.activate(i);
       kernel.after(durationMs, () => {
         kernel.record('sim', 'heal', '', describeFault(fault));
+        this.deactivate(i);
         heal();
       });
     };
@@ -85,7 +111,7 @@ export class Injector {
           healAfter(fault.downMs, () => {
             if (node.status === 'down') node.start();
           });
-        }
+        } else this.activate(i);
         return;
       }
       case 'restart': {
@@ -116,6 +142,9 @@ export class Injector {
         healAfter(fault.durationMs, () => clock.setDrift(kernel.nowMs, before));
         return;
       }
+      case 'request-fault':
+        network.armRequestFault(fault, i);
+        return;
       default: {
         const unreachable: never = fault;
         throw new Error(`unhandled fault kind ${(unreachable as Fault).kind}`);
@@ -130,7 +159,9 @@ export class Injector {
     const node = (id: NodeId) => this.world.handle(id);
     if (handler.apply(fault, nodes, node)) this.fired[i] = true;
     const { heal } = handler;
-    if (heal !== undefined && typeof fault.durationMs === 'number') {
+    if (typeof fault.durationMs !== 'number') return;
+    this.customUntilMs.set(i, fault.atMs + fault.durationMs);
+    if (heal !== undefined) {
       this.world.kernel.after(fault.durationMs, () => {
         this.world.kernel.record('sim', 'heal', '', describeFault(fault));
         heal(fault, nodes, node);

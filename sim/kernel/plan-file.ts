@@ -15,9 +15,22 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-type FieldType = 'node' | 'boolean' | 'duration' | 'duration-or-null' | 'integer' | 'ratio' | 'load-factor' | 'http-status';
+type FieldType =
+  | 'node'
+  | 'boolean'
+  | 'duration'
+  | 'duration-or-null'
+  | 'integer'
+  | 'ratio'
+  | 'load-factor'
+  | 'http-status'
+  | 'message-types'
+  | 'bytes'
+  | 'message-type'
+  | 'request-mode'
+  | 'count';
 
-const LINK_FIELDS = { from: 'node', to: 'node', oneWay: 'boolean', durationMs: 'duration' } as const;
+const LINK_FIELDS = { from: 'node', to: 'node', oneWay: 'boolean', durationMs: 'duration', types: 'message-types', minBytes: 'bytes' } as const;
 
 /** The fields of each kernel fault kind besides `kind` and `atMs`. */
 const KERNEL_FIELDS: Record<(typeof KERNEL_FAULT_KINDS)[number], Record<string, FieldType>> = {
@@ -33,10 +46,17 @@ const KERNEL_FIELDS: Record<(typeof KERNEL_FAULT_KINDS)[number], Record<string, 
   'clock-drift': { node: 'node', ppm: 'integer', durationMs: 'duration' },
   load: { node: 'node', factorPct: 'load-factor', durationMs: 'duration' },
   'http-error': { node: 'node', status: 'http-status', durationMs: 'duration' },
+  'request-fault': { node: 'node', type: 'message-type', mode: 'request-mode', status: 'http-status', count: 'count' },
 };
 
 /** Fields that may be left out, with the value they take. */
 const DEFAULTS: Record<string, Json> = { oneWay: false };
+
+/** Fields that may be left out and then stay absent (a filter not given filters nothing). */
+const OPTIONAL = new Set(['types', 'minBytes', 'type', 'status']);
+
+/** `status` is optional only where it has a default: on a request fault. */
+const OPTIONAL_EXCEPT: Readonly<Record<string, readonly string[]>> = { 'http-error': ['status'] };
 
 /** The node ids `build` declares for a variant. */
 export function scenarioNodeIds(scenario: AnyScenario, variant: string): string[] {
@@ -89,6 +109,7 @@ function parseFault(raw: unknown, where: string, scenario: AnyScenario, nodes: r
   }
   for (const [key, type] of Object.entries(fields)) {
     if (fault[key] === undefined && key in DEFAULTS) fault[key] = DEFAULTS[key]!;
+    if (fault[key] === undefined && OPTIONAL.has(key) && !(OPTIONAL_EXCEPT[kind] ?? []).includes(key)) continue;
     const problem = checkField(fault[key], type, nodes, scenario.id);
     if (problem !== undefined) throw new InputError(`${at}: '${key}' ${problem}, got ${JSON.stringify(fault[key]) ?? 'nothing'}`);
   }
@@ -122,6 +143,16 @@ function checkField(value: Json | undefined, type: FieldType, nodes: readonly st
       return Number.isSafeInteger(value) && (value as number) >= 100 ? undefined : 'must be a whole percentage >= 100';
     case 'http-status':
       return Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599 ? undefined : 'must be an HTTP error status (400-599)';
+    case 'message-types':
+      return Array.isArray(value) && value.length > 0 && value.every((t) => typeof t === 'string' && t !== '') ? undefined : 'must be a non-empty list of message types';
+    case 'bytes':
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number of bytes >= 0';
+    case 'message-type':
+      return typeof value === 'string' && value !== '' ? undefined : 'must be a message type';
+    case 'request-mode':
+      return value === 'error' || value === 'drop-request' || value === 'drop-reply' ? undefined : 'must be "error", "drop-request" or "drop-reply"';
+    case 'count':
+      return Number.isSafeInteger(value) && (value as number) >= 1 ? undefined : 'must be a whole number >= 1';
   }
 }
 

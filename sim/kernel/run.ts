@@ -15,6 +15,7 @@ import type { Outcome } from './outcome.ts';
 import type { AnyScenario } from './scenario.ts';
 import type { TraceMode, TraceRecord } from './trace.ts';
 import { errorMessage, World } from './world.ts';
+import { worldView } from './world-view.ts';
 
 /** The version of the kernel's semantics; bump it when traces of the same plan change. */
 export const KERNEL_VERSION = 1;
@@ -68,6 +69,9 @@ export interface RunResult {
 }
 
 const DEFAULT_MAX_EVENTS = 5_000_000;
+
+/** An event that only makes the loop check the invariants (at an `eventuallyEach` deadline). */
+function wakeForCheck(): void {}
 const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
 
 /**
@@ -106,15 +110,10 @@ function runGuarded(
     world = new World(scenario, flags, seed, options.traceMode ?? 'hash', options.checkpoints ?? false);
     const kernel = world.kernel;
     kernel.trace.onRecord = options.onRecord;
-    const view = {
-      get nowMs() {
-        return kernel.nowMs;
-      },
-      lastHealMs: Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0),
-    };
-    const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view);
-    checker = activeChecker;
     injector = new Injector(world, scenario, plan);
+    const view = worldView(world, injector, Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0));
+    const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view, (atMs) => kernel.at(atMs, wakeForCheck));
+    checker = activeChecker;
     injector.schedule();
     let deadlinesLeft = 0;
     for (const { deadlineMs, name } of activeChecker.deadlines()) {
