@@ -9,15 +9,12 @@ import { summarize, runCases, type CampaignSpec, type CampaignSummary } from '..
 import type { CaseResult } from '../explore/explore-run.ts';
 import { runCasesInWorkers } from '../explore/worker-pool.ts';
 import { ownsRun, type Shard } from '../explore/worker-protocol.ts';
-import { seriesFor } from '../../reports/series.ts';
-import { buildReport } from '../../reports/build-report.ts';
-import { renderHtml } from '../../reports/html.ts';
-import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
-import { renderJson } from '../../reports/json.ts';
-import { renderMarkdown } from '../../reports/markdown.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { findingFiles, outputAssets } from '../../reports/finding-files.ts';
+import { INDEX_FILES, indexFiles, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
 import { declaredInvariants } from '../kernel/declared-invariants.ts';
-import { reproFileName, reproFromRun, runForRepro } from '../repro/repro-file.ts';
-import { run } from '../kernel/run.ts';
+import { reproFileName, reproFromRun } from '../repro/repro-file.ts';
+import { runsForReport } from '../explore/report-runs.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { writeFileAtomic } from './files.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
@@ -82,8 +79,10 @@ export async function executeCampaign(scenario: AnyScenario, spec: CampaignSpec,
 export interface WrittenFindings {
   /** Repro files, first finding first. */
   readonly repros: readonly string[];
-  /** Report folders (report.md, report.html, report.json), first finding first. */
+  /** Report folders (report.md, report.html, report.json, trace.json, …), first finding first. */
   readonly reports: readonly string[];
+  /** Every file written: repros, each report's files, the folder's shared assets. */
+  readonly files: readonly string[];
   /** The campaign's line in the index. */
   readonly index: IndexCampaign;
 }
@@ -104,10 +103,13 @@ export function writeFindings(
   const repros: string[] = [];
   const reports: string[] = [];
   const findings: IndexFinding[] = [];
+  const written: string[] = [];
   const invariants = declaredInvariants(scenario, summary.variant);
   for (const finding of summary.findings) {
     const { plan } = finding.repro;
-    const minimal = runForRepro(scenario, summary.variant, finding.seed, plan);
+    // One full-trace run serves the repro file and the report; the fixed variant's is the report's comparison.
+    const runs = runsForReport(scenario, summary.variant, finding.seed, plan);
+    const minimal = runs.minimal;
     const repro = reproFromRun(scenario, summary.variant, finding.seed, plan, minimal, {
       fingerprint: finding.fingerprint,
       fingerprintId: finding.fingerprintId,
@@ -119,9 +121,10 @@ export function writeFindings(
     const reproPath = join(outDir, 'repros', name);
     writeFileAtomic(reproPath, stableStringify(repro) + '\n');
     repros.push(reproPath);
+    written.push(reproPath);
 
     const broken = 'invariant' in minimal.outcome ? minimal.outcome.invariant : '';
-    const data = buildReport({
+    const files = findingFiles({
       scenario,
       variant: summary.variant,
       seed: finding.seed,
@@ -129,10 +132,12 @@ export function writeFindings(
       oneMinimal: finding.repro.oneMinimal,
       fingerprint: { id: finding.fingerprintId, text: finding.fingerprint, count: finding.count },
       run: minimal,
+      checkReads: runs.checkReads,
+      facts: runs.facts,
       invariantWhy: invariants.find((inv) => inv.name === broken)?.why ?? '',
       replayCommand: `npm run sim -- --replay ${reproPath}`,
-      fixed: summary.variant === 'fixed' ? null : { variant: 'fixed', outcome: run(scenario, 'fixed', finding.seed, plan).outcome },
-      series: seriesFor(scenario, summary.variant, finding.seed, plan),
+      fixed: runs.fixed === null ? null : { variant: runs.fixed.variant, run: runs.fixed },
+      series: runs.series,
       campaign: {
         seed: summary.seed,
         runs: summary.runs,
@@ -146,15 +151,23 @@ export function writeFindings(
     });
     const dirName = name.replace(/\.repro\.json$/, '');
     const reportDir = join(outDir, 'findings', dirName);
-    writeFileAtomic(join(reportDir, 'report.md'), renderMarkdown(data));
-    writeFileAtomic(join(reportDir, 'report.html'), renderHtml(data));
-    writeFileAtomic(join(reportDir, 'report.json'), renderJson(data));
+    for (const [file, content] of Object.entries(files)) {
+      writeFileAtomic(join(reportDir, file), content);
+      written.push(join(reportDir, file));
+    }
     reports.push(reportDir);
     findings.push({ id: finding.fingerprintId, fingerprint: finding.fingerprint, count: finding.count, dir: `findings/${dirName}` });
+  }
+  if (summary.findings.length > 0) {
+    for (const [file, content] of Object.entries(outputAssets())) {
+      writeFileAtomic(join(outDir, file), content);
+      written.push(join(outDir, file));
+    }
   }
   return {
     repros,
     reports,
+    files: written,
     index: {
       scenario: scenario.id,
       variant: summary.variant,
@@ -168,13 +181,20 @@ export function writeFindings(
   };
 }
 
-/** Writes the index of a command's campaigns: `index.md` and `index.html` in `outDir`. */
+/**
+ * Writes the index of a command's campaigns into `outDir`, merged with the
+ * campaigns already listed there (`index.json`): `index.json`, `index.md`
+ * and `index.html`.
+ */
 export function writeIndex(outDir: string, campaigns: readonly IndexCampaign[]): string[] {
-  const md = join(outDir, 'index.md');
-  const htmlPath = join(outDir, 'index.html');
-  writeFileAtomic(md, renderIndexMarkdown(campaigns));
-  writeFileAtomic(htmlPath, renderIndexHtml(campaigns));
-  return [md, htmlPath];
+  const jsonPath = join(outDir, INDEX_FILES.json);
+  const { files, warning } = indexFiles(existsSync(jsonPath) ? readFileSync(jsonPath, 'utf8') : undefined, campaigns);
+  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
+  return Object.entries(files).map(([file, content]) => {
+    const path = join(outDir, file);
+    writeFileAtomic(path, content);
+    return path;
+  });
 }
 
 /** A spec from the command line's choices. */
