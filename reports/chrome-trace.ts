@@ -36,6 +36,8 @@ export const TRACE_RECORDS_MAX = 20_000;
 const DETAIL_MAX = 400;
 
 const PID = 1;
+/** Messages in flight kept per pair of nodes (see story.ts: a kernel trace never comes near it). */
+const IN_FLIGHT_MAX = 256;
 const FRONT_END_ANSWERED = 'front end answered ';
 const FAULTS_TID = 0;
 
@@ -185,7 +187,16 @@ export function chromeTrace(input: ChromeTraceInput): { text: string; cut: numbe
         slice(tid, ts, `send ${typeOf(r.detail)}`, { to: r.peer, detail });
         events.push({ ph: 's', pid: PID, tid, ts, id, name: 'message', cat: 'message' });
         const key = `${r.node}\u0000${r.peer}`;
-        flights.set(key, [...(flights.get(key) ?? []), { detail: r.detail, type: typeOf(r.detail), id }]);
+        const queue = flights.get(key);
+        const flight = { detail: r.detail, type: typeOf(r.detail), id };
+        if (queue === undefined) flights.set(key, [flight]);
+        else if (queue.push(flight) > IN_FLIGHT_MAX) {
+          // Sends that never pair with a delivery (not a kernel trace): end the oldest arrow where it is, to stay bounded.
+          const oldest = queue.shift()!;
+          const ts = at(tid, r.atMs);
+          slice(tid, ts, `unpaired ${oldest.type}`, { detail: short(oldest.detail) });
+          finishFlow(tid, ts, oldest.id);
+        }
         break;
       }
       case 'deliver': {

@@ -33,6 +33,12 @@ import type { TraceRecord } from '../sim/kernel/trace.ts';
 export const STORY_ITEMS_MAX = 150;
 /** Kinds of item remembered as already shown; past this, everything counts as new and the bound above does the rest. */
 const SEEN_MAX = 20_000;
+/**
+ * Messages in flight kept per pair of nodes. A kernel trace gives every send
+ * a fate (delivery, loss), so a queue this long means sends and deliveries
+ * that do not pair; the oldest are forgotten, to keep memory bounded.
+ */
+const IN_FLIGHT_MAX = 256;
 /** Records of what happened to a process, told for every node on a lane. */
 const PROCESS_KINDS: ReadonlySet<string> = new Set(['crash', 'start', 'pause', 'resume']);
 /** Longest message label kept in an item; the full text is in trace.json. */
@@ -48,6 +54,7 @@ export interface StoryInput {
 
 /** 0: kept while anything else can go (faults, the violating step, messages in flight, the first of each thing about a focus node); 1: the rest. */
 type Tier = 0 | 1;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Entry {
   item: StoryItem;
@@ -112,43 +119,47 @@ export function tellStory(input: StoryInput): Story {
       openByLane.delete(id);
     }
   };
+  // Items other than cut markers in `entries`; markers are at most one more than items, so the list stays within 4 × the bound.
+  let shown = 0;
   const push = (item: StoryItem, tier: Tier): Entry => {
     const entry = { item, tier, evicted: false };
     entries.push(entry);
-    if (entries.length > 2 * STORY_ITEMS_MAX) entries = compact(entries, STORY_ITEMS_MAX);
+    if (++shown > 2 * STORY_ITEMS_MAX) {
+      entries = compact(entries, STORY_ITEMS_MAX);
+      shown = STORY_ITEMS_MAX;
+    }
     return entry;
   };
 
   /** Shows an item, or folds it into a repeat line when something like it was shown since the last new thing on its lanes. */
-  const tell = (item: EventItem | MessageItem, novelKey: string, groupKey: string, keep: boolean, individual: boolean, subject: string, predicate: string): void => {
-    const laneIds = item.kind === 'message' ? [item.fromLane, item.toLane] : item.lanes;
+  const tell = (at: Source, novelKey: string, groupKey: string, keep: boolean, individual: boolean): void => {
     if (individual || !seen.has(novelKey)) {
       // Something new happening to a node (not one more message) starts a new chapter on its lanes.
-      if (item.kind === 'event') closeGroupsOn(laneIds);
+      if (at.event) closeGroupsOn(at.laneIds);
       if (seen.size < SEEN_MAX) seen.add(novelKey);
-      push(item, individual || keep ? 0 : 1);
+      push(telling(at, subjectOf).item, individual || keep ? 0 : 1);
       return;
     }
     const tier: Tier = 1;
-    const from = item.kind === 'message' ? item.from : item.node;
-    const answer = item.kind === 'message' && isAnswer(item.label);
     const existing = open.get(groupKey);
-    const group: Group =
-      existing !== undefined && !existing.entry.evicted
-        ? existing
-        : {
-            entry: push({ kind: 'repeat', fromMs: item.atMs, toMs: item.atMs, index: item.index, count: 0, of: item.kind === 'message' ? 'messages' : categoryOf(item.what), lanes: [...new Set(laneIds)], text: '', label: '', nodes: [] }, tier),
-            first: item,
-            firstTier: tier,
-            subjectFrom: subject,
-            subjectTo: '',
-            predicate,
-            type: item.kind === 'message' ? baseType(item.label) : '',
-            requests: 0,
-            answers: 0,
-            nodes: new Set(),
-          };
-    if (group !== existing) {
+    let group: Group;
+    if (existing !== undefined && !existing.entry.evicted) group = existing;
+    else {
+      const { item, subject, predicate } = telling(at, subjectOf);
+      const laneIds = [...new Set(at.laneIds)];
+      group = {
+        entry: push({ kind: 'repeat', fromMs: at.atMs, toMs: at.atMs, index: at.index, count: 0, of: item.kind === 'message' ? 'messages' : categoryOf(item.what), lanes: laneIds, text: '', label: '', nodes: [] }, tier),
+        first: item,
+        firstTier: tier,
+        subjectFrom: subject,
+        subjectTo: '',
+        predicate,
+        type: item.kind === 'message' ? baseType(item.label) : '',
+        requests: 0,
+        answers: 0,
+        nodes: new Set(),
+      };
+      groups.push(group);
       open.set(groupKey, group);
       for (const id of laneIds) {
         const keys = openByLane.get(id) ?? new Set<string>();
@@ -156,33 +167,31 @@ export function tellStory(input: StoryInput): Story {
         openByLane.set(id, keys);
       }
     }
-    if (item.kind === 'message') {
-      const [a, b] = subject.split(' → ') as [string, string];
+    if (!at.event && (group.subjectTo === '' || (group.requests === 0 && !at.answer))) {
       // Name the exchange from the side that asks.
-      if ((group.requests === 0 && !answer) || group.subjectTo === '') [group.subjectFrom, group.subjectTo] = answer ? [b, a] : [a, b];
+      const [a, b] = telling(at, subjectOf).subject.split(' → ') as [string, string];
+      [group.subjectFrom, group.subjectTo] = at.answer ? [b, a] : [a, b];
     }
-    if (answer) group.answers++;
+    if (at.answer) group.answers++;
     else group.requests++;
-    group.nodes.add(from);
-    const repeat = group.entry.item as RepeatItem;
-    const [text, label] = repeatText(group);
-    group.entry.item = { ...repeat, toMs: item.atMs, count: repeat.count + 1, text, label, nodes: firstNodes(group.nodes) };
-    groups.push(group);
+    group.nodes.add(at.from);
+    // The line is updated in place (one object per repeat line, not per record); its words are written at the end.
+    const repeat = group.entry.item as Mutable<RepeatItem>;
+    repeat.toMs = at.atMs;
+    repeat.count++;
   };
 
   const tellMessage = (p: Pending, from: string, to: string, atMs: number, index: number, fate: MessageItem['fate'], why: string): void => {
     const fromLane = laneIdOf(from);
     const toLane = laneIdOf(to);
-    const label = shorten(compactLabel(p.detail), LABEL_MAX);
     const step = stepAtMs !== null && atMs === stepAtMs;
-    const item: MessageItem = { kind: 'message', atMs, sentAtMs: p.sentAtMs, index, from, to, fromLane, toLane, label, fate, why, step };
-    const named = focusNamed(label);
+    const named = focusNamed(p.detail);
     const individual = step || fate === 'in flight';
     const keep = named !== '' || focus.has(from) || focus.has(to);
     const kind = `${labelKind(p.detail)}${named === '' ? '' : ` @${named}`}`;
     const [a, b] = fromLane <= toLane ? [fromLane, toLane] : [toLane, fromLane];
-    const predicate = fate === 'delivered' ? label : `${label}, ${fate}${why === '' ? '' : ` (${why})`}`;
-    tell(item, `m|${fromLane}|${toLane}|${kind}|${fate}`, `x|${a}|${b}|${baseType(kind)}|${named}|${fate}`, keep, individual, `${subjectOf(from)} → ${subjectOf(to)}`, predicate);
+    const at: Source = { kind: 'message', atMs, index, from, answer: p.type.endsWith('.response'), event: false, laneIds: [fromLane, toLane], p, to, fate, why, step };
+    tell(at, `m|${fromLane}|${toLane}|${kind}|${fate}`, `x|${a}|${b}|${baseType(kind)}|${named}|${fate}`, keep, individual);
   };
 
   const takePending = (from: string, to: string, matches: (p: Pending) => boolean): Pending | undefined => {
@@ -202,12 +211,12 @@ export function tellStory(input: StoryInput): Story {
     const lane = laneIdOf(r.node);
     const lanesOfItem = r.kind === 'timeout' && laneOf.has(r.peer) ? [...new Set([lane, laneIdOf(r.peer)])] : [lane];
     const step = stepAtMs !== null && r.atMs === stepAtMs;
-    const item: EventItem = { kind: 'event', atMs: r.atMs, index: r.index, what: told.what, node: r.node, lanes: lanesOfItem, text: `${r.node}${told.joiner}${told.predicate}`, step };
     const named = focusNamed(told.predicate);
     const keep = named !== '' || focus.has(r.node);
     // Numbers aside, but not the name of a focus node: "register srv-15: read timed out" stays apart from srv-4's.
     const shape = `${maskNumbers(told.predicate)}${named === '' ? '' : ` @${named}`}`;
-    tell(item, `e|${lane}|${told.what}|${shape}`, `e|${lane}|${told.what}|${shape}`, keep, step, subjectOf(r.node), told.predicate);
+    const key = `e|${lane}|${told.what}|${shape}`;
+    tell({ kind: 'event', atMs: r.atMs, index: r.index, from: r.node, answer: false, event: true, laneIds: lanesOfItem, r, told, step }, key, key, keep, step);
   };
 
   for (let i = 0; i < trace.length; i++) {
@@ -244,7 +253,7 @@ export function tellStory(input: StoryInput): Story {
           const queue = pending.get(key);
           const p = { detail: r.detail, type: typeOfSend(r.detail), sentAtMs: r.atMs, index: i };
           if (queue === undefined) pending.set(key, [p]);
-          else queue.push(p);
+          else if (queue.push(p) > IN_FLIGHT_MAX) queue.shift();
         }
         continue;
       case 'deliver': {
@@ -274,9 +283,13 @@ export function tellStory(input: StoryInput): Story {
   for (const r of starting.values()) tellEvent(r);
 
   for (const g of groups) {
-    if (!g.entry.evicted && g.entry.item.kind === 'repeat' && g.entry.item.count === 1) {
+    if (g.entry.evicted || g.entry.item.kind !== 'repeat') continue;
+    if (g.entry.item.count === 1) {
       g.entry.item = g.first;
       g.entry.tier = g.firstTier;
+    } else {
+      const [text, label] = repeatText(g);
+      g.entry.item = { ...g.entry.item, text, label, nodes: firstNodes(g.nodes) };
     }
   }
   // Messages still in flight when the run stopped: drawn where they were sent.
@@ -305,6 +318,41 @@ export function tellStory(input: StoryInput): Story {
   const kept = compact(all, STORY_ITEMS_MAX);
   const items = kept.map((e) => e.item);
   return { items, cut: items.reduce((n, it) => n + (it.kind === 'cut' ? it.count : 0), 0), messagesOut };
+}
+
+/** What `tell` needs of an item, made only when the item is shown or starts a repeat line (most records only add to a count). */
+interface Telling {
+  readonly item: EventItem | MessageItem;
+  readonly subject: string;
+  readonly predicate: string;
+}
+
+/** A record about to be told: plain data, so that folding it into a count allocates no closure. */
+type Source = {
+  readonly atMs: number;
+  readonly index: number;
+  readonly from: string;
+  readonly answer: boolean;
+  readonly event: boolean;
+  readonly laneIds: readonly string[];
+  readonly step: boolean;
+} & (
+  | { readonly kind: 'message'; readonly p: Pending; readonly to: string; readonly fate: MessageItem['fate']; readonly why: string }
+  | { readonly kind: 'event'; readonly r: TraceRecord; readonly told: NonNullable<ReturnType<typeof describeEvent>> }
+);
+
+function telling(at: Source, subjectOf: (node: string) => string): Telling {
+  if (at.kind === 'event') {
+    const { r, told } = at;
+    return {
+      item: { kind: 'event', atMs: r.atMs, index: r.index, what: told.what, node: r.node, lanes: at.laneIds, text: `${r.node}${told.joiner}${told.predicate}`, step: at.step },
+      subject: subjectOf(r.node),
+      predicate: told.predicate,
+    };
+  }
+  const label = shorten(compactLabel(at.p.detail), LABEL_MAX);
+  const item: MessageItem = { kind: 'message', atMs: at.atMs, sentAtMs: at.p.sentAtMs, index: at.index, from: at.from, to: at.to, fromLane: at.laneIds[0]!, toLane: at.laneIds[1]!, label, fate: at.fate, why: at.why, step: at.step };
+  return { item, subject: `${subjectOf(at.from)} → ${subjectOf(at.to)}`, predicate: at.fate === 'delivered' ? label : `${label}, ${at.fate}${at.why === '' ? '' : ` (${at.why})`}` };
 }
 
 /** A sentence for a record of a slice node: its kind, and the words after the node's name. */
@@ -364,11 +412,19 @@ function firstNodes(nodes: Set<string>): string[] {
  * items other than markers are left; neighbouring markers merge.
  */
 function compact(entries: readonly Entry[], max: number): Entry[] {
-  const items = entries.filter((e) => e.item.kind !== 'cut');
-  if (items.length <= max) return [...entries];
-  // Oldest first, so that cuts come in stretches (a fleet's boot, say) rather than one line in two; what must stay goes last.
-  const victims = [...items].sort((a, b) => b.tier - a.tier || a.item.index - b.item.index).slice(0, items.length - max);
-  for (const v of victims) v.evicted = true;
+  let excess = -max;
+  for (const e of entries) if (e.item.kind !== 'cut') excess++;
+  if (excess <= 0) return [...entries];
+  // Oldest first (the list is in trace order), so that cuts come in stretches (a fleet's boot, say) rather than one line in two; what must stay goes last.
+  for (const tier of [1, 0] as const) {
+    for (const e of entries) {
+      if (excess === 0) break;
+      if (e.tier === tier && !e.evicted && e.item.kind !== 'cut') {
+        e.evicted = true;
+        excess--;
+      }
+    }
+  }
   const out: Entry[] = [];
   for (const e of entries) {
     if (!e.evicted && e.item.kind !== 'cut') {
