@@ -60,6 +60,8 @@ interface Entry {
   item: StoryItem;
   tier: Tier;
   evicted: boolean;
+  /** The repeat line this entry shows, while it is one. */
+  group?: Group;
 }
 
 interface Group {
@@ -101,8 +103,6 @@ export function tellStory(input: StoryInput): Story {
   const openByLane = new Map<string, Set<string>>();
   const pending = new Map<string, Pending[]>();
   let messagesOut = 0;
-  /** Every repeat line made, to show the ones that stayed at one item as that item. */
-  const groups: Group[] = [];
   /** A start waits for the node's first state, to be told as one line: `srv-3 started in booting`. */
   const starting = new Map<string, TraceRecord>();
 
@@ -159,7 +159,7 @@ export function tellStory(input: StoryInput): Story {
         answers: 0,
         nodes: new Set(),
       };
-      groups.push(group);
+      group.entry.group = group;
       open.set(groupKey, group);
       for (const id of laneIds) {
         const keys = openByLane.get(id) ?? new Set<string>();
@@ -282,15 +282,19 @@ export function tellStory(input: StoryInput): Story {
   }
   for (const r of starting.values()) tellEvent(r);
 
-  for (const g of groups) {
-    if (g.entry.evicted || g.entry.item.kind !== 'repeat') continue;
-    if (g.entry.item.count === 1) {
-      g.entry.item = g.first;
-      g.entry.tier = g.firstTier;
+  // Repeat lines get their words; one that stayed at a single item is shown as that item.
+  for (const e of entries) {
+    const g = e.group;
+    const item = e.item;
+    if (g === undefined || e.evicted || item.kind !== 'repeat') continue;
+    if (item.count === 1) {
+      e.item = g.first;
+      e.tier = g.firstTier;
     } else {
       const [text, label] = repeatText(g);
-      g.entry.item = { ...g.entry.item, text, label, nodes: firstNodes(g.nodes) };
+      e.item = { ...item, text, label, nodes: firstNodes(g.nodes) };
     }
+    delete e.group;
   }
   // Messages still in flight when the run stopped: drawn where they were sent.
   const inFlight: Entry[] = [];
