@@ -15,7 +15,7 @@
  *
  * Memory: `heapAddedMb` is what the work keeps once collected (the files).
  * The peak resident size grows more, with the trace's length, because V8
- * collects the work's short-lived objects lazily while a 1 GB trace sits in
+ * collects the work's short-lived objects lazily while a 130 MB trace sits in
  * the heap; sampling the live heap (after a forced collection) every 200,000
  * records of the story's pass stayed within 6 MB of the trace's own size.
  *
