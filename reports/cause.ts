@@ -231,9 +231,10 @@ export function explainCause(buggy: readonly TraceRecord[], fixed: readonly Trac
   const atMs = Math.min(a?.atMs ?? Infinity, b?.atMs ?? Infinity);
   const mine = a === undefined ? `${node} did nothing more` : `${node} ${deed(a)}`;
   const contentsOnly = a !== undefined && b !== undefined && a.kind === b.kind && a.peer === b.peer && a.atMs === b.atMs && typeOf(a.detail) === typeOf(b.detail) && (a.kind === 'send' || a.kind === 'deliver');
+  const fixedNext = recordsFrom(fixed, node, divergence.position, SIDE_RECORDS);
   const theirs =
     b === undefined
-      ? 'it did nothing then'
+      ? `it did nothing then${fixedNext[0] === undefined ? '' : `; next, at ${formatT(fixedNext[0].atMs)}, it ${deed(fixedNext[0])}`}`
       : contentsOnly
         ? `it did the same but with ${fieldDifference(a.detail, b.detail, divergence.field)}`
         : `${b.atMs === atMs ? '' : `at ${formatT(b.atMs)} `}it ${deed(b)}${a === undefined ? '' : ' instead'}`;
@@ -250,7 +251,7 @@ export function explainCause(buggy: readonly TraceRecord[], fixed: readonly Trac
     inSlice: inSliceDivergence !== undefined,
     shared: divergence.shared.map(line),
     buggy: recordsFrom(buggy, node, divergence.position, SIDE_RECORDS).map(line),
-    fixed: recordsFrom(fixed, node, divergence.position, SIDE_RECORDS).map(line),
+    fixed: fixedNext.map(line),
   };
 }
 

@@ -49,12 +49,6 @@ export function renderHtml(data: ReportData, mermaidSrc = MERMAID_FROM_FINDING):
   body.push(`<p class="verdict">${html(data.verdict)}</p>`);
   body.push(`<div class="cause" id="cause"><p><strong>Cause:</strong> ${html(data.cause.sentence)}</p>${bothSides(data)}</div>`);
   body.push(`<p>Replay:</p><pre class="cmd">${html(data.replayCommand)}</pre>`);
-  body.push(`<p>Scenario <strong>${html(data.scenario.id)}</strong>: ${html(data.scenario.title)}. ${html(data.scenario.description)}</p>`);
-  if (data.scenario.incident !== null) {
-    body.push(`<p>Source: <code>${html(data.scenario.incident)}</code>. ${data.scenario.figures.map(html).join('; ')}</p>`);
-  }
-  body.push(`<p>Fingerprint <code>${html(data.fingerprint.id)}</code>: ${html(data.fingerprint.text)} (found in ${data.fingerprint.count} runs); variant <code>${html(data.variant)}</code>, seed ${data.seed}.</p>`);
-
   body.push('<h2>Minimal fault plan</h2>');
   body.push(`<p>${data.plan.oneMinimal ? 'This plan is 1-minimal: removing any one fault makes the run pass.' : 'This plan was not confirmed 1-minimal.'}</p>`);
   body.push('<table><tr><th>#</th><th>at</th><th>kind</th><th>fault</th></tr>');
@@ -64,6 +58,13 @@ export function renderHtml(data: ReportData, mermaidSrc = MERMAID_FROM_FINDING):
 
   body.push('<h2>Timeline</h2>');
   body.push(`<div class="diagram" id="timeline">${timelineSvg(data)}</div>`);
+
+  // What the scenario is, after the pictures: the first screen is for what broke and why.
+  body.push(`<p>Scenario <strong>${html(data.scenario.id)}</strong>: ${html(data.scenario.title)}. ${html(data.scenario.description)}</p>`);
+  if (data.scenario.incident !== null) {
+    body.push(`<p>Source: <code>${html(data.scenario.incident)}</code>. ${data.scenario.figures.map(html).join('; ')}</p>`);
+  }
+  body.push(`<p>Fingerprint <code>${html(data.fingerprint.id)}</code>: ${html(data.fingerprint.text)} (found in ${data.fingerprint.count} runs); variant <code>${html(data.variant)}</code>, seed ${data.seed}.</p>`);
 
   body.push('<h2>What happened</h2>');
   body.push(`<p class="note">${html(describeSlice(data))}</p>`);

@@ -49,13 +49,6 @@ export function renderMarkdown(data: ReportData): string {
   out.push(`**Cause:** ${md(data.cause.sentence)}`, '');
   out.push(...bothSides(data), '');
   out.push('**Replay:**', '', '```sh', neutralise(data.replayCommand), '```', '');
-  out.push(`Scenario **${md(data.scenario.id)}**: ${md(data.scenario.title)}. ${md(data.scenario.description)}`, '');
-  if (data.scenario.incident !== null) {
-    const figures = data.scenario.figures.length > 0 ? ` Figures: ${data.scenario.figures.map(md).join('; ')}.` : '';
-    out.push(`Source: ${code(data.scenario.incident)}.${figures}`, '');
-  }
-  out.push(`Fingerprint ${code(data.fingerprint.id)}: ${md(data.fingerprint.text)} (found in ${data.fingerprint.count} run${data.fingerprint.count === 1 ? '' : 's'}); variant ${code(data.variant)}, seed ${data.seed}.`, '');
-
   out.push('## Minimal fault plan', '');
   out.push(data.plan.oneMinimal ? 'This plan is 1-minimal: removing any one fault makes the run pass.' : 'This plan was not confirmed 1-minimal.', '');
   out.push('| # | at | kind | fault |', '|---|---|---|---|');
@@ -65,6 +58,14 @@ export function renderMarkdown(data: ReportData): string {
 
   out.push('## Timeline', '');
   out.push(`![${md(timelineCaption(data))}](${TIMELINE_IMAGE})`, '');
+
+  // What the scenario is, after the pictures: the first screen is for what broke and why.
+  out.push(`Scenario **${md(data.scenario.id)}**: ${md(data.scenario.title)}. ${md(data.scenario.description)}`, '');
+  if (data.scenario.incident !== null) {
+    const figures = data.scenario.figures.length > 0 ? ` Figures: ${data.scenario.figures.map(md).join('; ')}.` : '';
+    out.push(`Source: ${code(data.scenario.incident)}.${figures}`, '');
+  }
+  out.push(`Fingerprint ${code(data.fingerprint.id)}: ${md(data.fingerprint.text)} (found in ${data.fingerprint.count} run${data.fingerprint.count === 1 ? '' : 's'}); variant ${code(data.variant)}, seed ${data.seed}.`, '');
 
   out.push('## What happened', '');
   out.push(`_${md(describeSlice(data))}_`, '');

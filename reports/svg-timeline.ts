@@ -75,7 +75,7 @@ export function timelineSvg(data: ReportData): string {
 
 function rowSvg(row: TimelineRow, y: number, height: number, x: (t: number) => number, focus: boolean): string {
   const cls = row.kind === 'fact' ? 'label fact' : focus ? 'label focus' : 'label';
-  const label = `<text x="${LABEL_WIDTH - 8}" y="${px(y + height / 2 + 4)}" class="${cls}">${svgText(clip(row.label, 34))}<title>${svgText(row.label)}</title></text>`;
+  const label = `<g><title>${svgText(row.label)}</title><text x="${LABEL_WIDTH - 8}" y="${px(y + height / 2 + 4)}" class="${cls}">${svgText(clip(row.label, 34))}</text></g>`;
   const segments = row.segments.map((s) => {
     const x0 = x(s.fromMs);
     const width = Math.max(1, x(s.toMs) - x0);
