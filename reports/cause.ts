@@ -229,8 +229,9 @@ export function explainCause(buggy: readonly TraceRecord[], fixed: readonly Trac
   const { node, buggy: a, fixed: b } = divergence;
   const where = inSliceDivergence === undefined ? ' (outside the causal slice: no node of the slice differs before the violation)' : '';
   const atMs = Math.min(a?.atMs ?? Infinity, b?.atMs ?? Infinity);
-  const mine = a === undefined ? `${node} did nothing more` : `${node} ${deed(a)}`;
   const contentsOnly = a !== undefined && b !== undefined && a.kind === b.kind && a.peer === b.peer && a.atMs === b.atMs && typeOf(a.detail) === typeOf(b.detail) && (a.kind === 'send' || a.kind === 'deliver');
+  // When only a field differs, the sentence names the message by its type and then the field: the whole text is in the table below.
+  const mine = a === undefined ? `${node} did nothing more` : contentsOnly ? `${node} ${a.kind === 'send' ? `sent ${typeOf(a.detail)} to` : `received ${typeOf(a.detail)} from`} ${a.peer}` : `${node} ${deed(a)}`;
   const fixedNext = recordsFrom(fixed, node, divergence.position, SIDE_RECORDS);
   const theirs =
     b === undefined

@@ -32,7 +32,9 @@ h1 { font-size: 1.45rem; margin-bottom: .6rem; } h2 { font-size: 1.15rem; margin
 .verdict { background: #fff1f0; border-left: 4px solid #cf222e; padding: .5rem 1rem; margin: .5rem 0; }
 .verdict.held { background: #f0fff4; border-left-color: #1a7f37; }
 .cause { background: #fff8c5; border-left: 4px solid #bf8700; padding: .5rem 1rem; margin: .5rem 0; }
-.cause table { width: 100%; font-size: 13px; background: #fff; }
+.cause table { width: 100%; table-layout: fixed; font-size: 13px; background: #fff; }
+.cause th:first-child, .cause td:first-child { width: 3.5rem; }
+.cause td, ol.narrative li { overflow-wrap: anywhere; }
 .cause td.shared { color: #57606a; }
 pre.cmd { background: #f6f8fa; padding: .5rem 1rem; overflow-x: auto; margin: .3rem 0; }
 table { border-collapse: collapse; margin: .5rem 0; } td, th { border: 1px solid #d0d7de; padding: .2rem .5rem; text-align: left; vertical-align: top; }
