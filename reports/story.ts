@@ -17,11 +17,14 @@
  * those lanes. Never collapsed: faults, the violating step, messages still
  * in flight, anything naming a focus node.
  *
- * Bounded: when the list outgrows {@link STORY_ITEMS_MAX}, the least
- * important items (repeats, then new things far from the focus, then the
- * rest, oldest first) give way to cut markers that say where and what.
- * Memory is the list, one entry per kind of item seen (capped), and the
- * messages in flight.
+ * Bounded: when the list outgrows {@link STORY_ITEMS_MAX}, items give way
+ * to cut markers that say where they were and what they held, oldest first
+ * (so a cut is one stretch, a fleet's boot say, not every other line). Kept
+ * until nothing else is left: fault boundaries, the violating step,
+ * messages in flight, and the first of each kind of thing about a focus
+ * node (its own changes, messages to or from it, texts naming it). Memory
+ * is the list, one entry per kind of item seen (capped), and the messages
+ * in flight.
  */
 import { compactLabel, shorten } from './labels.ts';
 import type { Lane } from './lanes.ts';
