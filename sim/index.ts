@@ -24,6 +24,7 @@ export type {
   FaultEvent,
   ScenarioSeries,
   ScenarioSource,
+  TimelineFact,
 } from './kernel/scenario.ts';
 export { always, eventually, eventuallyEach, sometimes, violated } from './kernel/invariants.ts';
 export type { Check, Invariant, Violation, WorldView } from './kernel/invariants.ts';

@@ -41,6 +41,11 @@ export default defineScenario({
     const visor = sim.node('visor', uptimeVisor, (io) => ({ io, servers: SERVERS, probeOnLiveSessions: flags.probeOnLiveSessions }));
     return { visor };
   },
+  // The latch and the sessions behind it are context: the report's timeline draws both.
+  timeline: [
+    { node: 'visor', name: 'Ready() latch', value: ({ visor }) => visor.snapshot()?.context.readyLatch },
+    { node: 'visor', name: 'live sessions', value: ({ visor }) => (visor.status() === 'up' ? liveSessions(visor).length : undefined) },
+  ],
   invariants: ({ visor }) => {
     // Truth, from outside the visor: when it last held a session to a server that was up and reachable.
     let lastLiveMs = 0;

@@ -58,6 +58,11 @@ export default defineScenario({
       },
     },
   },
+  // What the report's timeline shows beside the states: how many servers are registered (as the invariant counts them), and how many POSTs discovery is reading at once.
+  timeline: [
+    { node: 'disc', name: 'servers registered', value: ({ disc, servers }) => (disc.status() === 'up' ? servers.filter((s) => serving(s, discoveryEntries(disc))).length : undefined) },
+    { node: 'disc', name: 'registrations being read', value: ({ disc }) => (disc.status() === 'up' ? disc.backlog() : undefined) },
+  ],
   invariants: ({ disc, servers }) => [
     // More reads queued than fit in 3 s: the incident's timeout would cut the last ones off.
     sometimes('herd-read-cut-off', 'A registration read cut off is the failure the read timeout causes; a search that never congests the streams is blind.', () =>

@@ -120,7 +120,7 @@ function earlyWriter(materialize: Materialize, spec: CampaignSpec, scenario: Any
         if (written.has(finding.fingerprintId)) continue;
         written.add(finding.fingerprintId);
         const request = findingRequest(summary, finding, scenarioFile, outDir);
-        chain = chain.then(async () => writeFindingFiles(await materialize(request)));
+        chain = chain.then(async () => void writeFindingFiles(await materialize(request)));
       }
     },
     settled: () => chain,

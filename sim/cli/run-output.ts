@@ -153,7 +153,7 @@ function campaignDocument({ campaign, written }: JobOutcome, indexFiles: readonl
   const { summary, wallMs } = campaign;
   const repros = written?.repros ?? [];
   const reports = written?.reports ?? [];
-  const files = [...repros, ...reports.flatMap((dir) => ['report.md', 'report.html', 'report.json'].map((f) => join(dir, f))), ...indexFiles];
+  const files = [...(written?.files ?? []), ...indexFiles];
   const runsPerSec = summary.runs / Math.max(0.001, wallMs / 1000);
   return { ...summary, wallMs: Math.round(wallMs), runsPerSec: Math.round(runsPerSec), repro: repros[0] ?? null, report: reports[0] === undefined ? null : join(reports[0], 'report.md'), files };
 }

@@ -228,6 +228,18 @@ export interface Scenario<Flags extends FlagsShape<Flags> = BugFlags, Nodes = un
    * ```
    */
   readonly expectations?: Readonly<Record<string, Expectation>>;
+  /**
+   * Facts kept in a model's context that a report's timeline draws as rows
+   * of their own, under their node's row: a pod's `ready` flag, a breaker's
+   * `half-open`. The trace records machine states, not context, so without
+   * this such a fact never appears. Each is read after every step of the
+   * finding's run (never in a campaign) and must only read, like a check.
+   *
+   * ```ts
+   * timeline: [{ node: 'setup-node', name: 'breaker', value: ({ breaker }) => breaker.snapshot()?.context.state }],
+   * ```
+   */
+  readonly timeline?: readonly TimelineFact<NoInfer<Nodes>>[];
 }
 
 /** See {@link Scenario.expectations}. */
@@ -257,6 +269,16 @@ export function expectationsOf(scenario: AnyScenario): { readonly variant: strin
     const expect = own?.expect ?? fallback!.expect;
     return { variant, expect, runs: own?.runs ?? fallback?.runs ?? DEFAULT_EXPECTATIONS[expect === 'fails' ? 'buggy' : 'fixed'].runs };
   });
+}
+
+/** See {@link Scenario.timeline}. */
+export interface TimelineFact<Nodes = unknown> {
+  /** The node whose row the fact is drawn under. */
+  readonly node: NodeId;
+  /** What the fact is, as the row's name: `ready`, `breaker`. */
+  readonly name: string;
+  /** The fact now; `undefined` while it has no value (the node is down, say). */
+  readonly value: (nodes: Nodes) => string | number | boolean | undefined;
 }
 
 /** See {@link Scenario.series}. */

@@ -14,18 +14,14 @@ import type { CampaignSummary, Finding } from '../explore/campaign.ts';
 import { declaredInvariants } from '../kernel/declared-invariants.ts';
 import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
-import { run, type RunResult } from '../kernel/run.ts';
+import type { RunResult } from '../kernel/run.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
 import { Trace, type TraceRecord } from '../kernel/trace.ts';
-import { KERNEL_VERSION } from '../kernel/run.ts';
 import { CLI } from '../identity.ts';
-import { buildReport } from '../../reports/build-report.ts';
-import { renderHtml } from '../../reports/html.ts';
-import { renderJson } from '../../reports/json.ts';
-import { renderMarkdown } from '../../reports/markdown.ts';
-import { seriesFor } from '../../reports/series.ts';
-import { reproFileName, reproFromRun, runForRepro, type ReproFile } from './repro-file.ts';
+import { findingFiles as reportFiles } from '../../reports/finding-files.ts';
+import { runsForReport, type ReportRuns } from '../explore/report-runs.ts';
+import { reproFileName, reproFromRun, type ReproFile } from './repro-file.ts';
 
 /** The campaign figures a report shows. */
 export type CampaignFigures = Pick<CampaignSummary, 'seed' | 'runs' | 'runsToFirstFailure' | 'simulatedMs' | 'faultsFired' | 'warnings'> & {
@@ -75,50 +71,45 @@ export function replayable(outcome: Outcome): boolean {
 }
 
 /**
- * The files of a finding whose run ends: runs the minimal plan, and the
- * fixed variant under it. `beforeRun` is the watchdog's heartbeat.
+ * The files of a finding whose run ends: runs the minimal plan (observed:
+ * which nodes the broken check read), the fixed variant under it, and the
+ * scenario's series. `beforeRun` is the watchdog's heartbeat.
  */
 export function findingFiles(scenario: AnyScenario, request: FindingRequest, beforeRun: () => void = () => {}): FindingFiles {
   const { finding, variant } = request;
   const { plan } = finding.repro;
-  beforeRun();
-  const minimal = runForRepro(scenario, variant, finding.seed, plan);
-  const repro = reproFromRun(scenario, variant, finding.seed, plan, minimal, findingMeta(request), request.scenarioFile);
-  let fixed: { variant: string; outcome: Outcome } | null = null;
-  if (variant !== 'fixed') {
-    beforeRun();
-    fixed = { variant: 'fixed', outcome: request.fixedStopped ?? run(scenario, 'fixed', finding.seed, plan).outcome };
-  }
-  beforeRun();
-  const series = request.fixedStopped === undefined ? seriesFor(scenario, variant, finding.seed, plan) : undefined;
-  return assemble(scenario, request, repro, minimal, fixed, series);
+  const runs = runsForReport(scenario, variant, finding.seed, plan, { beforeRun, fixedStopped: request.fixedStopped });
+  const repro = reproFromRun(scenario, variant, finding.seed, plan, runs.minimal, findingMeta(request), request.scenarioFile);
+  return assemble(scenario, request, repro, runs);
 }
 
 /** The files of a finding the watchdog stopped, from the records its capture sent before it stopped. */
 export function stoppedFindingFiles(scenario: AnyScenario, request: FindingRequest, outcome: Outcome, records: readonly TraceRecord[]): FindingFiles {
   const { finding, variant } = request;
+  const captured = capturedRun(scenario.id, variant, finding.seed, finding.repro.plan, outcome, records);
+  const repro: ReproFile = reproFromRun(scenario, variant, finding.seed, finding.repro.plan, { ...captured, checkpoints: [] }, findingMeta(request), request.scenarioFile);
+  return assemble(scenario, request, repro, { minimal: captured, checkReads: [], facts: [], fixed: null, series: null });
+}
+
+/** A run the watchdog stopped, as a result: its outcome, and the records a capture of it sent. */
+export function capturedRun(scenarioId: string, variant: string, seed: number, plan: FaultPlan, outcome: Outcome, records: readonly TraceRecord[]): RunResult {
   const trace = new Trace('full');
   for (const r of records) trace.record(r.atMs, r.node, r.kind, r.peer, r.detail);
-  const captured: RunResult = {
-    scenario: scenario.id,
+  return {
+    scenario: scenarioId,
     variant,
-    seed: finding.seed,
+    seed,
     outcome,
     traceHash: trace.hash,
     events: 0,
     simulatedMs: records[records.length - 1]?.atMs ?? 0,
     traceLength: trace.length,
     faultsFired: {},
-    firedFaults: finding.repro.plan.faults.map(() => false),
+    firedFaults: plan.faults.map(() => false),
     coverage: { states: [], transitions: [] },
     sometimesReached: [],
     trace: trace.records(),
   };
-  const repro: ReproFile = {
-    ...reproFromRun(scenario, variant, finding.seed, finding.repro.plan, { ...captured, checkpoints: [] }, findingMeta(request), request.scenarioFile),
-    kernelVersion: KERNEL_VERSION,
-  };
-  return assemble(scenario, request, repro, captured, null, undefined);
 }
 
 function findingMeta(request: FindingRequest): NonNullable<ReproFile['finding']> {
@@ -126,44 +117,33 @@ function findingMeta(request: FindingRequest): NonNullable<ReproFile['finding']>
   return { fingerprint: finding.fingerprint, fingerprintId: finding.fingerprintId, oneMinimal: finding.repro.oneMinimal, campaignSeed: request.campaign.seed, run: finding.firstRun };
 }
 
-function assemble(
-  scenario: AnyScenario,
-  request: FindingRequest,
-  repro: ReproFile,
-  minimal: RunResult,
-  fixed: { readonly variant: string; readonly outcome: Outcome } | null,
-  series: ReturnType<typeof seriesFor> | undefined,
-): FindingFiles {
+function assemble(scenario: AnyScenario, request: FindingRequest, repro: ReproFile, runs: ReportRuns): FindingFiles {
   const { finding, variant, outDir } = request;
-  const plan: FaultPlan = finding.repro.plan;
   const name = reproFileName(scenario.id, variant, finding.fingerprintId, request.campaign.seed);
   const reproPath = join(outDir, 'repros', name);
+  const minimal = runs.minimal;
   const broken = 'invariant' in minimal.outcome ? minimal.outcome.invariant : '';
-  const invariants = invariantsOf(scenario, variant);
-  const data = buildReport({
+  const report = reportFiles({
     scenario,
     variant,
     seed: finding.seed,
-    plan,
+    plan: finding.repro.plan,
     oneMinimal: finding.repro.oneMinimal,
     fingerprint: { id: finding.fingerprintId, text: finding.fingerprint, count: finding.count },
     run: minimal,
-    invariantWhy: invariants.find((inv) => inv.name === broken)?.why ?? '',
+    checkReads: runs.checkReads,
+    facts: runs.facts,
+    invariantWhy: invariantsOf(scenario, variant).find((inv) => inv.name === broken)?.why ?? '',
     replayCommand: replayCommand(reproPath),
-    fixed,
-    ...(series === undefined ? {} : { series }),
+    fixed: runs.fixed === null ? null : { variant: runs.fixed.variant, run: runs.fixed },
+    series: runs.series,
     campaign: request.campaign,
   });
   const reportDir = join(outDir, 'findings', name.replace(/\.repro\.json$/, ''));
   return {
     reproPath,
     reportDir,
-    files: [
-      [reproPath, stableStringify(repro) + '\n'],
-      [join(reportDir, 'report.md'), renderMarkdown(data)],
-      [join(reportDir, 'report.html'), renderHtml(data)],
-      [join(reportDir, 'report.json'), renderJson(data)],
-    ],
+    files: [[reproPath, stableStringify(repro) + '\n'], ...Object.entries(report).map(([file, content]) => [join(reportDir, file), content] as const)],
   };
 }
 

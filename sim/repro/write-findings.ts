@@ -4,9 +4,11 @@
  * campaigns. Used by the command line (which builds the files in its worker
  * pool) and by the vitest helper (which builds them in its own process).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignSummary, Finding } from '../explore/campaign.ts';
-import { renderIndexHtml, renderIndexMarkdown, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
+import { outputAssets } from '../../reports/finding-files.ts';
+import { INDEX_FILES, indexFiles, type IndexCampaign, type IndexFinding } from '../../reports/index-page.ts';
 import { writeFileAtomic } from './files.ts';
 import { campaignFigures, findingFiles, type FindingFiles, type FindingRequest } from './finding-files.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
@@ -17,8 +19,10 @@ export { replayCommand } from './finding-files.ts';
 export interface WrittenFindings {
   /** Repro files, first finding first. */
   readonly repros: readonly string[];
-  /** Report folders (report.md, report.html, report.json), first finding first. */
+  /** Report folders (report.md, report.html, report.json, trace.json, ...), first finding first. */
   readonly reports: readonly string[];
+  /** Every file written, in the order written. */
+  readonly files: readonly string[];
   /** The campaign's line in the index. */
   readonly index: IndexCampaign;
 }
@@ -36,9 +40,25 @@ export function findingRequest(summary: CampaignSummary, finding: Finding, scena
   return { variant: summary.variant, scenarioFile, finding, campaign: campaignFigures(summary), outDir };
 }
 
-/** Writes a finding's files: the repro first, then the report. */
-export function writeFindingFiles(files: FindingFiles): void {
-  for (const [path, content] of files.files) writeFileAtomic(path, content);
+/**
+ * Writes a finding's files, the repro first, then the report, and the
+ * assets its output folder shares (Mermaid, once per folder); returns the
+ * paths written.
+ */
+export function writeFindingFiles(files: FindingFiles): string[] {
+  const written: string[] = [];
+  for (const [path, content] of files.files) {
+    writeFileAtomic(path, content);
+    written.push(path);
+  }
+  const outDir = join(files.reportDir, '..', '..');
+  for (const [file, content] of Object.entries(outputAssets())) {
+    const path = join(outDir, file);
+    if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;
+    writeFileAtomic(path, content);
+    written.push(path);
+  }
+  return written;
 }
 
 /** Writes every finding of a campaign and returns what it wrote, with the campaign's line in the index. */
@@ -53,10 +73,11 @@ export async function writeFindings(
 ): Promise<WrittenFindings> {
   const repros: string[] = [];
   const reports: string[] = [];
+  const written: string[] = [];
   const findings: IndexFinding[] = [];
   for (const finding of summary.findings) {
     const files = await materialize(findingRequest(summary, finding, scenarioFile, outDir));
-    writeFindingFiles(files);
+    written.push(...writeFindingFiles(files));
     repros.push(files.reproPath);
     reports.push(files.reportDir);
     findings.push({ id: finding.fingerprintId, fingerprint: finding.fingerprint, count: finding.count, dir: `findings/${files.reportDir.split('/').pop()}` });
@@ -64,6 +85,7 @@ export async function writeFindings(
   return {
     repros,
     reports,
+    files: written,
     index: {
       scenario: scenarioId,
       variant: summary.variant,
@@ -77,11 +99,18 @@ export async function writeFindings(
   };
 }
 
-/** Writes the index of a command's campaigns: `index.md` and `index.html` in `outDir`. */
+/**
+ * Writes the index of a command's campaigns into `outDir`, merged with the
+ * campaigns already listed there (`index.json`): `index.json`, `index.md`
+ * and `index.html`.
+ */
 export function writeIndex(outDir: string, campaigns: readonly IndexCampaign[]): string[] {
-  const md = join(outDir, 'index.md');
-  const htmlPath = join(outDir, 'index.html');
-  writeFileAtomic(md, renderIndexMarkdown(campaigns));
-  writeFileAtomic(htmlPath, renderIndexHtml(campaigns));
-  return [md, htmlPath];
+  const jsonPath = join(outDir, INDEX_FILES.json);
+  const { files, warning } = indexFiles(existsSync(jsonPath) ? readFileSync(jsonPath, 'utf8') : undefined, campaigns);
+  if (warning !== undefined) process.stderr.write(`warning: ${warning}\n`);
+  return Object.entries(files).map(([file, content]) => {
+    const path = join(outDir, file);
+    writeFileAtomic(path, content);
+    return path;
+  });
 }
