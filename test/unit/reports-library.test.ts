@@ -67,7 +67,9 @@ describe('the reports of the library keep their decisive events', () => {
     expect([...data.slice.focus].sort()).toEqual(['disc', stuck!].sort());
     const post = messages(data).find((m) => m.from === stuck && m.to === 'disc' && m.label.startsWith('register') && m.sentAtMs > faultAtMs);
     expect(post, texts(data).join('\n')).toBeDefined();
-    expect(data.story.items.some((i) => i.kind === 'event' && i.what === 'note' && i.text === `disc: register ${stuck}: read timed out after 3000 ms (unexpected EOF)`)).toBe(true);
+    // Discovery's read timeout is its front end's (node capacity): it says so in a note when it cuts the read off.
+    const cutNote = data.story.items.find((i) => i.kind === 'event' && i.what === 'note' && new RegExp(`^disc \\(${stuck}\\): front end answered register with 400: not served within 3000ms`).test(i.text));
+    expect(cutNote, texts(data).join('\n')).toBeDefined();
     const cutOff = messages(data).find((m) => m.from === 'disc' && m.to === stuck && m.label.startsWith('register.response 400'));
     expect(cutOff, texts(data).join('\n')).toBeDefined();
     expect(cutOff!.atMs).toBeGreaterThan(post!.atMs);
@@ -76,7 +78,7 @@ describe('the reports of the library keep their decisive events', () => {
     expect(data.slice.lanes.some((l) => l.nodes.length > 1 && /^srv-\d+ … srv-\d+ \(\d+\)$/.test(l.label))).toBe(true);
     // The cause names the cut-off read, and the fix's other answer.
     expect(data.cause.node).toBe('disc');
-    expect(data.cause.sentence).toMatch(/disc noted "register srv-\d+: read timed out after 3000 ms \(unexpected EOF\)"/);
+    expect(data.cause.sentence).toMatch(/front end answered register with 400: not served within 3000ms/);
     expect(data.cause.fixed.some((l) => l.text.startsWith('disc sent register.response 200'))).toBe(true);
     const markdown = findingFiles(input)['report.md']!;
     expect(markdown).toContain(`disc → ${stuck}: register.response 400 {"body":"unexpected EOF"}`);
