@@ -36,6 +36,8 @@ export const EXIT = {
   nondeterminism: 3,
   modelCrash: 4,
   budgetExceeded: 5,
+  modelHang: 6,
+  resourceExhausted: 7,
 } as const;
 
 /** Runs of a campaign when neither --runs nor --time-budget is given. */
