@@ -16,11 +16,13 @@
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { QueueEntry } from './event-queue.ts';
 import { asXstateScheduler } from './guard.ts';
+import { errorMessage } from './error-message.ts';
 import type { Json, NodeId } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply } from './messages.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
+import { BudgetStop, chargePendingEvent, microstepInspector } from './step-budget.ts';
 
 /** Whether a node runs, is down after a crash, or is frozen. */
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -151,7 +153,8 @@ export class SimNode {
       reply: (request, reply) => transport.reply(this, request, reply),
       durable: this.durable,
       rng,
-      note: (detail) => kernel.record(id, 'note', '', detail),
+      // A model may pass anything; the trace holds strings only.
+      note: (detail) => kernel.record(id, 'note', '', typeof detail === 'string' ? detail : errorMessage(detail)),
     };
   }
 
@@ -174,6 +177,7 @@ export class SimNode {
     const node = this;
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
+      inspect: microstepInspector(this.id, stateKey),
       clock: {
         setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn }),
         clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
@@ -194,7 +198,8 @@ export class SimNode {
         node.kernel.record(node.id, 'state', '', from === '' ? key : `${from} -> ${key}`);
         node.observer.stateChanged(node, machineId, from, key);
       },
-      error: (error: unknown) => node.observer.modelError(node, error),
+      // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.
+      error: (error: unknown) => error instanceof BudgetStop || node.observer.modelError(node, error),
     });
     actor.start();
   }
@@ -234,6 +239,7 @@ export class SimNode {
    * The task's `stale` runs instead when the node crashed or restarted meanwhile.
    */
   schedule(trueDelayMs: number, task: NodeTask): QueueEntry {
+    chargePendingEvent(this.kernel.queue.size, this.id);
     return this.kernel.afterEntry(trueDelayMs, new NodeEntry(this, this.incarnation, task));
   }
 

@@ -4,6 +4,7 @@
  * accounting that nodes and network report to (model errors, coverage).
  */
 import type { AnyStateMachine } from 'xstate';
+import { errorMessage } from './error-message.ts';
 import type { NodeId } from './faults.ts';
 import { Kernel } from './kernel.ts';
 import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
@@ -115,7 +116,4 @@ function handleFor<M extends AnyStateMachine>(node: SimNode): NodeHandle<M> {
   };
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+export { errorMessage } from './error-message.ts';
