@@ -28,6 +28,7 @@ import type { CustomFault, Fault, NodeId } from './faults.ts';
 import type { Invariant } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
 import type { NodeIO, NodeStatus } from './node.ts';
+import { own } from './own.ts';
 import type { Rng } from './rng.ts';
 import type { TraceRecord } from './trace.ts';
 
@@ -174,13 +175,19 @@ export function defineScenario<Flags extends BugFlags, Nodes>(scenario: Scenario
     throw new Error(`scenario ${scenario.id}: durationMs must be a positive integer`);
   }
   for (const required of ['buggy', 'fixed']) {
-    if (!(required in scenario.variants)) throw new Error(`scenario ${scenario.id}: variant '${required}' is required`);
+    if (!Object.hasOwn(scenario.variants, required)) throw new Error(`scenario ${scenario.id}: variant '${required}' is required`);
+  }
+  for (const kind of Object.keys(scenario.customFaults ?? {})) {
+    if (!FAULT_KIND_NAME.test(kind)) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' must be lower-case letters, digits and dashes`);
   }
   for (const kind of Object.keys(scenario.faultSpace?.custom ?? {})) {
-    if (scenario.customFaults?.[kind] === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
+    if (own(scenario.customFaults, kind) === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
   }
   return scenario;
 }
+
+/** How a custom fault kind is named, like the kernel's (`clock-jump`): never `__proto__` or `toString`. */
+const FAULT_KIND_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** The names of a scenario's variants, `buggy` and `fixed` first. */
 export function variantNames(scenario: AnyScenario): string[] {
@@ -190,7 +197,7 @@ export function variantNames(scenario: AnyScenario): string[] {
 
 /** A fault is one of the scenario's own kinds. */
 export function isCustomFault(scenario: AnyScenario, fault: Fault): fault is CustomFault {
-  return scenario.customFaults !== undefined && Object.prototype.hasOwnProperty.call(scenario.customFaults, fault.kind);
+  return own(scenario.customFaults, fault.kind) !== undefined;
 }
 
 /** An event a helper sends: a `type` and any fields. */
