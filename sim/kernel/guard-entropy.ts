@@ -11,7 +11,7 @@
  * signatures, Diffie-Hellman groups built from a given prime.
  */
 import { createRequire } from 'node:module';
-import { guardFunction, guardFunctionGetter } from './guard-wrap.ts';
+import { guardAlias, guardFunction } from './guard-wrap.ts';
 
 const require = createRequire(import.meta.url);
 type NodeCrypto = typeof import('node:crypto');
@@ -44,9 +44,10 @@ const ASYNC_CALLBACKS = ['pbkdf2', 'scrypt', 'hkdf', 'checkPrime'];
 
 function guardNodeCrypto(crypto: NodeCrypto): void {
   const module = crypto as unknown as Record<string, unknown>;
+  const randomBytes = crypto.randomBytes;
   for (const name of ALWAYS_RANDOM) guardFunction(module, name, `crypto.${name}`);
-  // Deprecated aliases of randomBytes, defined as getters.
-  for (const name of ['pseudoRandomBytes', 'prng', 'rng']) guardFunctionGetter(module, name, `crypto.${name}`);
+  // Deprecated aliases of randomBytes (their --pending-deprecation warning is not kept).
+  for (const name of ['pseudoRandomBytes', 'prng', 'rng']) guardAlias(module, name, randomBytes, `crypto.${name}`);
   for (const name of ASYNC_CALLBACKS) guardFunction(module, name, `crypto.${name} (asynchronous callback)`);
   // A prime length (rather than a prime) makes it generate a random prime.
   guardFunction(module, 'createDiffieHellman', 'crypto.createDiffieHellman(primeLength)', (args) => typeof args[0] !== 'number');

@@ -75,28 +75,16 @@ export function alsoAt(owner: object, key: string, original: unknown, guarded: u
 }
 
 /**
- * Replaces a deprecated alias defined as a getter that returns a function
- * (`crypto.pseudoRandomBytes`) with one that returns a guarded function.
+ * Puts at `owner[key]` a guarded `original`, as a plain non-enumerable
+ * property: for deprecated aliases Node defines as getters that replace
+ * themselves with the original on first use (`crypto.pseudoRandomBytes`).
  */
-export function guardFunctionGetter(owner: object | undefined, key: string, api: string): void {
-  const descriptor = owner === undefined ? undefined : Object.getOwnPropertyDescriptor(owner, key);
-  const get = descriptor?.get;
-  if (owner === undefined || get === undefined) return;
-  const holder: Record<string, unknown> = {};
-  let guarded: unknown;
-  Object.defineProperty(owner, key, {
-    ...descriptor,
-    get(this: unknown) {
-      // The original getter emits the deprecation warning and returns the function.
-      const original = Reflect.apply(get, this, []);
-      if (guarded === undefined || holder.original !== original) {
-        holder.original = original;
-        holder.fn = original;
-        guarded = guardFunction(holder, 'fn', api);
-      }
-      return guarded;
-    },
-  });
+export function guardAlias(owner: object, key: string, original: unknown, api: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+  if (descriptor === undefined || typeof original !== 'function') return;
+  const holder = { [key]: original };
+  const guarded = guardFunction(holder, key, api);
+  Object.defineProperty(owner, key, { configurable: true, enumerable: false, writable: true, value: guarded });
 }
 
 /** Replaces the getter `owner[key]` (`performance.timeOrigin`) with a guarded one. */

@@ -22,7 +22,7 @@ import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply } from './messages.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
-import { BudgetStop, chargePendingEvent, microstepInspector } from './step-budget.ts';
+import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
 
 /** Whether a node runs, is down after a crash, or is frozen. */
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -170,6 +170,7 @@ export class SimNode {
 
   /** Starts a fresh actor from the durable store. */
   start(): void {
+    nodeActing(this.id);
     this.incarnation++;
     this.status = 'up';
     this.stateKey = '';
@@ -199,7 +200,7 @@ export class SimNode {
         node.observer.stateChanged(node, machineId, from, key);
       },
       // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.
-      error: (error: unknown) => error instanceof BudgetStop || node.observer.modelError(node, error),
+      error: (error: unknown) => isBudgetStop(error) || node.observer.modelError(node, error),
     });
     actor.start();
   }
@@ -245,6 +246,7 @@ export class SimNode {
 
   /** Runs a due entry of this node, defers it, or declares it stale. */
   fire(entry: NodeEntry): void {
+    nodeActing(this.id);
     if (entry.incarnation !== this.incarnation) entry.task.stale?.();
     else if (this.status === 'up') entry.task.run();
     else if (this.status === 'paused') this.deferred.push(entry);

@@ -195,7 +195,7 @@ function stepOutcome(world: World, checker: InvariantChecker, budget: StepBudget
   if (forbidden !== undefined) return { kind: 'nondeterminism', atMs: world.kernel.nowMs, ...forbidden };
   if (budget.exceeded !== undefined) return budget.exceeded;
   const undelivered = undeliveredXstateError();
-  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, world.kernel.nowMs);
+  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, budget.acting, world.kernel.nowMs);
   const err = world.modelError;
   if (err !== undefined) return { kind: 'model-crash', node: err.node, atMs: err.atMs, message: err.message };
   return checker.afterStep();
@@ -212,14 +212,14 @@ function thrownOutcome(error: unknown, world: World | undefined, budget: StepBud
   if (forbidden !== undefined) return { kind: 'nondeterminism', atMs, ...forbidden };
   if (budget.exceeded !== undefined) return budget.exceeded;
   const undelivered = undeliveredXstateError();
-  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, atMs);
+  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, budget.acting, atMs);
   const message = world === undefined ? `the scenario's build threw: ${errorMessage(error)}` : errorMessage(error);
   return { kind: 'model-crash', node: 'sim', atMs, message };
 }
 
 /** An error xstate could not hand to any observer (thrown by one, or by an `emit` handler): a model crash. */
-function undeliveredCrash(error: unknown, atMs: number): Outcome {
-  return { kind: 'model-crash', node: 'sim', atMs, message: `an error no observer took (xstate would rethrow it on a timer): ${errorMessage(error)}` };
+function undeliveredCrash(error: unknown, node: string, atMs: number): Outcome {
+  return { kind: 'model-crash', node, atMs, message: `an error no observer took (xstate would rethrow it on a timer): ${errorMessage(error)}` };
 }
 
 function summarize(

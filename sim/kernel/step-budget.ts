@@ -47,6 +47,15 @@ export class BudgetStop extends Error {
   override name = 'BudgetStop';
 }
 
+/** Whether a model's actor stopped on a {@link BudgetStop}; never throws (`instanceof` on a revoked proxy does). */
+export function isBudgetStop(error: unknown): boolean {
+  try {
+    return error instanceof BudgetStop;
+  } catch {
+    return false;
+  }
+}
+
 /** A microstep as the inspection hook reports it, reduced to what a detail names. */
 interface Microstep {
   readonly node: string;
@@ -58,6 +67,8 @@ interface Microstep {
 export class StepBudget {
   /** Microsteps taken since the current kernel event began. */
   microsteps = 0;
+  /** The node whose work the current event is (for a limit's detail), or the kernel's. */
+  acting = 'sim';
   /** The limit that was hit, as the run's outcome. */
   exceeded: BudgetExceeded | undefined;
   private readonly recent: Microstep[] = [];
@@ -71,6 +82,7 @@ export class StepBudget {
   /** A new kernel event begins. */
   beginEvent(): void {
     this.microsteps = 0;
+    this.acting = 'sim';
     if (this.recent.length > 0) this.recent.length = 0;
   }
 
@@ -88,14 +100,15 @@ export class StepBudget {
     });
   }
 
-  /** Refuses to queue one more event past the limit. */
+  /** Refuses to queue one more event (for `node`) past the limit. */
   pending(queued: number, node: string): void {
     if (queued < this.maxPendingEvents) return;
+    const whose = this.acting === node ? '' : ` (for ${node})`;
     throw this.stop({
       kind: 'budget-exceeded',
       reason: 'pending-events',
       atMs: this.nowMs(),
-      detail: `${node} tried to schedule more than ${this.maxPendingEvents} pending events (timers and messages in flight): a timer explosion`,
+      detail: `${this.acting} tried to queue one more event${whose} while ${this.maxPendingEvents} were pending (timers and messages in flight): a timer or message explosion`,
     });
   }
 
@@ -118,6 +131,11 @@ export function withStepBudget<T>(budget: StepBudget, body: () => T): T {
   }
 }
 
+/** Called by a node when its work begins to run (an event due, its actor starting). */
+export function nodeActing(node: string): void {
+  if (current !== undefined) current.acting = node;
+}
+
 /** Called by a node before it queues an event: throws {@link BudgetStop} past the limit. */
 export function chargePendingEvent(queued: number, node: string): void {
   current?.pending(queued, node);
@@ -126,7 +144,7 @@ export function chargePendingEvent(queued: number, node: string): void {
 /** The inspection event fields the counter reads (xstate's `@xstate.microstep`). */
 interface InspectionEvent {
   readonly type: string;
-  readonly actorRef?: { readonly system?: unknown };
+  readonly actorRef?: { readonly system?: unknown; readonly logic?: { readonly id?: unknown } };
   readonly snapshot?: { readonly value?: unknown };
   readonly event?: { readonly type?: unknown };
 }
@@ -170,12 +188,19 @@ export function microstepInspector(node: string, stateKey: (value: unknown) => s
       };
       system._sendInspectionEvent = (inspected) => {
         if (inspected.type === '@xstate.microstep' && current !== undefined) {
-          current.microstep(node, () => stateKey(inspected.snapshot?.value), String(inspected.event?.type));
+          current.microstep(node, () => machineState(inspected, stateKey), String(inspected.event?.type));
         }
         if (passOn) send(inspected);
       };
     },
   };
+}
+
+/** `machine:state` of the actor that took a microstep (a child's machine differs from the node's). */
+function machineState(event: InspectionEvent, stateKey: (value: unknown) => string): string {
+  const machine = String(event.actorRef?.logic?.id ?? 'actor');
+  const state = stateKey(event.snapshot?.value);
+  return state === '' ? machine : `${machine}:${state}`;
 }
 
 /**

@@ -66,7 +66,7 @@ describe('determinism guard', () => {
       },
     });
     const { outcome } = run(singleNode(machine, () => ({})).scenario, 'buggy', 1, { faults: [] });
-    expect(outcome).toMatchObject({ kind: 'model-crash', atMs: 100 });
+    expect(outcome).toMatchObject({ kind: 'model-crash', node: 'n', atMs: 100 });
     expect(outcome.kind === 'model-crash' && outcome.message).toContain('an observer of the model threw');
   });
 
