@@ -102,14 +102,14 @@ const TEST_RUNNER_FRAME = /[/\\]node_modules[/\\](vitest|@vitest[/\\][a-z-]+)[/\
 const GUARD_DIR = new URL('.', import.meta.url).pathname;
 /** This file and its siblings `guard.ts`, `guard-*.ts` (or `.js` once built). */
 const GUARD_FILE = /^guard(-[a-z]+)?\.[cm]?[jt]s$/;
-/** How many frames to capture: the guard's own frames and Node's are at most ten deep (an async hook's); the rest leaves room for the caller. */
+/**
+ * How many frames to capture: the guard's own and Node's between the caller
+ * and the guard (an async hook's init is called through a few of Node's),
+ * with room to spare.
+ */
 const STACK_FRAMES = 20;
 
-/** The first stack frame that is neither the guard's nor Node's own, as `path:line:column`. */
-export function callerSite(): string {
-  return siteOf(callerFrame());
-}
-
+/** A frame as `path:line:column`, relative to the working directory. */
 function siteOf(frame: string | undefined): string {
   if (frame === undefined) return 'unknown call site';
   try {
@@ -121,16 +121,20 @@ function siteOf(frame: string | undefined): string {
 }
 
 /**
- * The raw text of that frame (`at fn (path:line:column)`), if any; with
- * `skipEngine` false, the first frame outside the guard even if it is Node's.
+ * The first stack frame that is neither the guard's nor Node's own, as raw
+ * text (`at fn (path:line:column)`); with `skipEngine` false, the first
+ * frame outside the guard even if it is Node's.
  */
 export function callerFrame(skipEngine = true): string | undefined {
   try {
     const holder: { stack?: string } = {};
     const saved = Error.stackTraceLimit;
     Error.stackTraceLimit = STACK_FRAMES;
-    Error.captureStackTrace(holder);
-    Error.stackTraceLimit = saved;
+    try {
+      Error.captureStackTrace(holder);
+    } finally {
+      Error.stackTraceLimit = saved;
+    }
     const stack = holder.stack;
     if (typeof stack !== 'string') return undefined;
     return stack
@@ -144,9 +148,14 @@ export function callerFrame(skipEngine = true): string | undefined {
   }
 }
 
-/** A frame of Node's own code (`node:internal/...`) or of the engine (`Array.forEach (<anonymous>)`). */
-export function isEngineFrame(frame: string): boolean {
-  return frame.includes('(node:') || frame.startsWith('at node:') || frame.endsWith('(<anonymous>)') || frame === 'at <anonymous>';
+/** A frame of Node's own JavaScript (`node:internal/...`). */
+export function isNodeFrame(frame: string): boolean {
+  return frame.includes('(node:') || frame.startsWith('at node:');
+}
+
+/** A frame of Node's own code or of the engine's built-ins (`Array.forEach (<anonymous>)`). */
+function isEngineFrame(frame: string): boolean {
+  return isNodeFrame(frame) || frame.endsWith('(<anonymous>)') || frame === 'at <anonymous>';
 }
 
 function isGuardFrame(frame: string): boolean {

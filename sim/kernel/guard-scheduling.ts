@@ -26,7 +26,7 @@
  */
 import { createHook } from 'node:async_hooks';
 import { createRequire } from 'node:module';
-import { callerFrame, isEngineFrame, notice, refuse, runtime } from './guard-runtime.ts';
+import { callerFrame, isNodeFrame, notice, refuse, runtime } from './guard-runtime.ts';
 import { alsoAt, guardClass, guardFunction, guardReassignableFunction } from './guard-wrap.ts';
 
 const require = createRequire(import.meta.url);
@@ -40,7 +40,8 @@ export function guardScheduling(): void {
     alsoAt(timers, name, original, guardFunction(globalThis, name, name));
   }
   guardFunction(globalThis, 'queueMicrotask', 'queueMicrotask');
-  guardReassignableFunction(process, 'nextTick', 'process.nextTick', () => isEngineFrame(callerFrame(false) ?? ''));
+  // Node's streams call the public process.nextTick (see above); only a call from Node's own code is let through.
+  guardReassignableFunction(process, 'nextTick', 'process.nextTick', () => isNodeFrame(callerFrame(false) ?? ''));
   const timersPromises = require('node:timers/promises') as Record<string, unknown>;
   for (const name of ['setTimeout', 'setImmediate', 'setInterval']) guardFunction(timersPromises, name, `timers/promises.${name}`);
   const scheduler = timersPromises.scheduler === undefined ? undefined : (Object.getPrototypeOf(timersPromises.scheduler) as object);

@@ -14,10 +14,10 @@
  * scheduled for the node and compared when it comes due.
  */
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
-import type { QueueEntry } from './event-queue.ts';
-import { asXstateScheduler } from './guard.ts';
 import { errorMessage } from './error-message.ts';
+import type { QueueEntry } from './event-queue.ts';
 import type { Json, NodeId } from './faults.ts';
+import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply } from './messages.ts';
 import { NodeClock } from './node-clock.ts';
