@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests, and property suites that search with
-// fast-check. Both get the fixed fast-check seed from test/setup.
+// Projects: fast unit tests, property suites that search with fast-check,
+// the HTML report in a browser, and the attack suite of hostile models. All
+// get the determinism guard and the fixed fast-check seed from test/setup.
 const isCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 export default defineConfig({
@@ -16,7 +17,7 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['test/setup/print-seed.ts'],
-    setupFiles: ['test/setup/fast-check-seed.ts'],
+    setupFiles: ['test/setup/determinism-guard.ts', 'test/setup/fast-check-seed.ts'],
     reporters: isCi ? ['default', 'junit'] : ['default'],
     outputFile: isCi ? { junit: 'reports/out/junit.xml' } : {},
     projects: [

@@ -162,9 +162,9 @@ function describeViolation(outcome: Outcome, why: string): ReportData['violation
     case 'nondeterminism':
       return { kind: outcome.kind, invariant: 'determinism', why: 'A model read the wall clock or unseeded randomness: its runs cannot be replayed.', atMs: outcome.atMs, detail: `${outcome.api} at ${outcome.callSite}`, values: { api: outcome.api, callSite: outcome.callSite } };
     case 'model-hang':
-      return { kind: outcome.kind, invariant: 'model-hang', why: 'A run never returned: a model loops without end, so no run of it can finish.', atMs: outcome.atMs, detail: outcome.detail, values: {} };
+      return { kind: outcome.kind, invariant: 'model-hang', why: 'A model never returned from a step: the watchdog stopped it at its wall-clock budget.', atMs: outcome.atMs, detail: outcome.detail, values: { budgetMs: outcome.budgetMs } };
     case 'resource-exhausted':
-      return { kind: outcome.kind, invariant: `${outcome.resource}-exhausted`, why: 'A run passed its memory budget: a model keeps more with every event.', atMs: outcome.atMs, detail: outcome.detail, values: {} };
+      return { kind: outcome.kind, invariant: `resource-${outcome.resource}`, why: 'The run outgrew its memory budget: the watchdog stopped it.', atMs: outcome.atMs, detail: outcome.detail, values: { limitMb: outcome.limitMb } };
     case 'pass':
       return { kind: 'pass', invariant: 'none', why, atMs: 0, detail: 'nothing broke', values: {} };
   }

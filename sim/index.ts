@@ -49,3 +49,4 @@ export type { Outcome, OutcomeKind } from './kernel/outcome.ts';
 export type { TraceKind, TraceRecord } from './kernel/trace.ts';
 export { defineConfig } from './load/config.ts';
 export type { TestbedConfig } from './load/config.ts';
+export { installDeterminismGuard } from './kernel/guard.ts';

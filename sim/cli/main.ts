@@ -5,6 +5,8 @@
  * outcome (see `--help`). Bad input is one line on stderr and exit 2, never
  * a stack trace.
  */
+// First: scenario files loaded later must capture guarded clocks and random sources.
+import '../kernel/guard-install.ts';
 import { InputError } from '../kernel/plan-file.ts';
 import { openProject } from '../load/config.ts';
 import { discoverScenarios } from '../load/discover.ts';

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range, RequestFaultSpace } from '../kernel/fault-space.ts';
 import type { Fault, FaultPlan, Json } from '../kernel/faults.ts';
 import type { LinkFilter } from '../kernel/link-filter.ts';
+import { own } from '../kernel/own.ts';
 import type { Ratio } from '../kernel/rng.ts';
 
 /** A generated case: the kinds the swarm enabled, and the plan drawn from them. */
@@ -28,7 +29,7 @@ export function swarmPlanArbitrary(space: FaultSpace): fc.Arbitrary<SwarmPlan> {
   const kinds = [...byKind.keys()];
   if (kinds.length === 0) throw new Error('the fault space allows no fault kind');
   return fc.subarray(kinds, { minLength: 1 }).chain((enabledKinds) => {
-    const choices = enabledKinds.map((kind) => ({ weight: space.weights?.[kind] ?? 1, arbitrary: byKind.get(kind)! }));
+    const choices = enabledKinds.map((kind) => ({ weight: own(space.weights, kind) ?? 1, arbitrary: byKind.get(kind)! }));
     const limits = space.maxPerKind;
     return fc
       .array(fc.oneof(...choices), { maxLength: space.maxFaults })

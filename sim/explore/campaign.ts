@@ -11,6 +11,7 @@ import type { Outcome } from '../kernel/outcome.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { spaceKinds } from '../kernel/fault-space.ts';
 import { declaredInvariants } from '../kernel/declared-invariants.ts';
+import { own } from '../kernel/own.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
 
 /** What a campaign runs. */
@@ -118,7 +119,7 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   for (const c of ordered) {
     events += c.events;
     simulatedMs += c.simulatedMs;
-    for (const [kind, n] of Object.entries(c.faultsFired)) faultsFired[kind] = (faultsFired[kind] ?? 0) + n;
+    for (const [kind, n] of Object.entries(c.faultsFired)) faultsFired[kind] = (own(faultsFired, kind) ?? 0) + n;
     for (const s of c.states) states.add(s);
     for (const t of c.transitions) transitions.add(t);
     for (const g of c.sometimesReached) sometimes.add(g);

@@ -13,6 +13,7 @@
  * node wakes, a request fault until it is spent.
  */
 import { describeFault, KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type KernelFault, type NodeId } from './faults.ts';
+import { own } from './own.ts';
 import type { AnyScenario } from './scenario.ts';
 import type { World } from './world.ts';
 
@@ -60,11 +61,12 @@ export class Injector {
 
   /** How many faults of each kind fired, over every kind that appears in the plan. */
   firedByKind(): Record<string, number> {
-    const counts: Record<string, number> = {};
+    const counts = new Map<string, number>();
     this.plan.faults.forEach((fault, i) => {
-      counts[fault.kind] = (counts[fault.kind] ?? 0) + (this.fired[i] ? 1 : 0);
+      counts.set(fault.kind, (counts.get(fault.kind) ?? 0) + (this.fired[i] ? 1 : 0));
     });
-    return counts;
+    // fromEntries makes own properties, whatever the kind is named.
+    return Object.fromEntries(counts);
   }
 
   private begin(fault: Fault, i: number): void {
@@ -75,7 +77,7 @@ export class Injector {
   }
 
   private isKernelFault(fault: Fault): fault is KernelFault {
-    return (KERNEL_FAULT_KINDS as readonly string[]).includes(fault.kind) && !this.scenario.customFaults?.[fault.kind];
+    return (KERNEL_FAULT_KINDS as readonly string[]).includes(fault.kind) && own(this.scenario.customFaults, fault.kind) === undefined;
   }
 
   private beginKernelFault(fault: KernelFault, i: number): void {
@@ -153,7 +155,7 @@ export class Injector {
   }
 
   private beginCustomFault(fault: CustomFault, i: number): void {
-    const handler = this.scenario.customFaults?.[fault.kind];
+    const handler = own(this.scenario.customFaults, fault.kind);
     if (handler === undefined) throw new Error(`scenario ${this.scenario.id} has no fault kind '${fault.kind}'`);
     const nodes = this.world.builtNodes;
     const node = (id: NodeId) => this.world.handle(id);

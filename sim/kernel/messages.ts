@@ -92,14 +92,20 @@ export function messageSizeBytes(message: Message): number {
   return typeof stated === 'number' ? stated : JSON.stringify(message).length;
 }
 
-/** `type` followed by the other fields as JSON, for trace records. */
+/**
+ * `type` followed by the other fields as JSON, for trace records. Field
+ * names are JSON-quoted too, and fields JSON leaves out (functions,
+ * symbols) are left out, so the braces always hold valid JSON whatever a
+ * model sends.
+ */
 export function describeMessage(message: Message): string {
   let rest = '';
   for (const key of Object.keys(message)) {
     if (key === 'type' || key === 'from') continue;
     const value = (message as unknown as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    rest += `${rest === '' ? '' : ','}"${key}":${JSON.stringify(value)}`;
+    const json = value === undefined ? undefined : (JSON.stringify(value) as string | undefined);
+    if (json === undefined) continue;
+    rest += `${rest === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
   }
   return rest === '' ? message.type : `${message.type} {${rest}}`;
 }

@@ -23,13 +23,15 @@
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { Capacity } from './capacity.ts';
 import type { ConnectionInfo, ConnectOptions } from './connections.ts';
+import { errorMessage } from './error-message.ts';
 import type { QueueEntry } from './event-queue.ts';
-import { asXstateScheduler } from './guard.ts';
 import type { Json, NodeId } from './faults.ts';
+import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
+import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
 
 /** Whether a node runs, is down after a crash, or is frozen. */
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -269,7 +271,8 @@ export class SimNode {
       stopNode: (target) => observer.control(this, target, 'stop'),
       durable: this.durable,
       rng,
-      note: (detail) => kernel.record(id, 'note', '', detail),
+      // A model may pass anything; the trace holds strings only.
+      note: (detail) => kernel.record(id, 'note', '', typeof detail === 'string' ? detail : errorMessage(detail)),
     };
   }
 
@@ -285,6 +288,7 @@ export class SimNode {
 
   /** Starts a fresh actor from the durable store. */
   start(): void {
+    nodeActing(this.id);
     this.incarnation++;
     this.status = 'up';
     this.stateKey = '';
@@ -296,6 +300,7 @@ export class SimNode {
     const node = this;
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
+      inspect: microstepInspector(this.id, stateKey),
       clock: {
         setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn }),
         clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
@@ -316,7 +321,8 @@ export class SimNode {
         node.kernel.record(node.id, 'state', '', from === '' ? key : `${from} -> ${key}`);
         node.observer.stateChanged(node, machineId, from, key);
       },
-      error: (error: unknown) => node.observer.modelError(node, error),
+      // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.
+      error: (error: unknown) => isBudgetStop(error) || node.observer.modelError(node, error),
     });
     actor.start();
   }
@@ -369,11 +375,13 @@ export class SimNode {
    * The task's `stale` runs instead when the node crashed or restarted meanwhile.
    */
   schedule(trueDelayMs: number, task: NodeTask): QueueEntry {
+    chargePendingEvent(this.kernel.queue.size, this.id);
     return this.kernel.afterEntry(trueDelayMs, new NodeEntry(this, this.incarnation, task));
   }
 
   /** Runs a due entry of this node, defers it, or declares it stale. */
   fire(entry: NodeEntry): void {
+    nodeActing(this.id);
     if (entry.incarnation !== this.incarnation) entry.task.stale?.();
     else if (this.status === 'up') entry.task.run();
     else if (this.status === 'paused') this.deferred.push(entry);

@@ -30,6 +30,7 @@ import type { CustomFault, Fault, Json, NodeId } from './faults.ts';
 import type { Invariant } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
 import type { NodeIO, NodeStatus } from './node.ts';
+import { own } from './own.ts';
 import type { Rng } from './rng.ts';
 import { rememberDefiningFile } from './scenario-file.ts';
 import type { TraceRecord } from './trace.ts';
@@ -278,7 +279,8 @@ export interface TimelineFact<Nodes = unknown> {
   /** What the fact is, as the row's name: `ready`, `breaker`. */
   readonly name: string;
   /** The fact now; `undefined` while it has no value (the node is down, say). */
-  readonly value: (nodes: Nodes) => string | number | boolean | undefined;
+  // A method, not a function property: a scenario whose build returns nothing usable (never) still fits AnyScenario.
+  value(nodes: Nodes): string | number | boolean | undefined;
 }
 
 /** See {@link Scenario.series}. */
@@ -311,10 +313,13 @@ export function defineScenario<Flags extends FlagsShape<Flags>, Nodes>(scenario:
     throw new Error(`scenario ${scenario.id}: durationMs must be a positive integer`);
   }
   for (const required of ['buggy', 'fixed']) {
-    if (!(required in scenario.variants)) throw new Error(`scenario ${scenario.id}: variant '${required}' is required`);
+    if (!Object.hasOwn(scenario.variants, required)) throw new Error(`scenario ${scenario.id}: variant '${required}' is required`);
+  }
+  for (const kind of Object.keys(scenario.customFaults ?? {})) {
+    if (!FAULT_KIND_NAME.test(kind)) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' must be lower-case letters, digits and dashes`);
   }
   for (const kind of Object.keys(scenario.faultSpace?.custom ?? {})) {
-    if (scenario.customFaults?.[kind] === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
+    if (own(scenario.customFaults, kind) === undefined) throw new Error(`scenario ${scenario.id}: fault kind '${kind}' is in the fault space but has no handler in customFaults`);
   }
   for (const [variant, expectation] of Object.entries(scenario.expectations ?? {})) {
     if (!Object.prototype.hasOwnProperty.call(scenario.variants, variant)) throw new Error(`scenario ${scenario.id}: expectations name variant '${variant}', which it does not have`);
@@ -327,6 +332,9 @@ export function defineScenario<Flags extends FlagsShape<Flags>, Nodes>(scenario:
   return scenario;
 }
 
+/** How a custom fault kind is named, like the kernel's (`clock-jump`): never `__proto__` or `toString`. */
+const FAULT_KIND_NAME = /^[a-z][a-z0-9-]*$/;
+
 /** The names of a scenario's variants, `buggy` and `fixed` first. */
 export function variantNames(scenario: AnyScenario): string[] {
   const rest = Object.keys(scenario.variants).filter((v) => v !== 'buggy' && v !== 'fixed');
@@ -335,7 +343,7 @@ export function variantNames(scenario: AnyScenario): string[] {
 
 /** A fault is one of the scenario's own kinds. */
 export function isCustomFault(scenario: AnyScenario, fault: Fault): fault is CustomFault {
-  return scenario.customFaults !== undefined && Object.prototype.hasOwnProperty.call(scenario.customFaults, fault.kind);
+  return own(scenario.customFaults, fault.kind) !== undefined;
 }
 
 /** An event a helper sends: a `type` and any fields. */

@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { Capacity } from './capacity.ts';
+import { errorMessage } from './error-message.ts';
 import type { NodeId } from './faults.ts';
 import { Kernel } from './kernel.ts';
 import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
@@ -169,7 +170,4 @@ function handleFor<M extends AnyStateMachine>(node: SimNode, network: Network): 
   };
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+export { errorMessage } from './error-message.ts';

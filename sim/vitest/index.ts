@@ -16,5 +16,8 @@
  * whether the plan is 1-minimal, the replay command, and the repro file and
  * report it wrote.
  */
+// First: the guard is in place before the test file imports its scenarios.
+import '../kernel/guard-install.ts';
+
 export { testScenario, type TestScenarioOptions } from './test-scenario.ts';
 export { testRepro } from './test-repro.ts';

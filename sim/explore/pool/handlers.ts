@@ -19,8 +19,8 @@ export interface HandlerContext {
   runStarting(): void;
   /** Sends one trace record to the main thread at once (a capture). */
   record(record: TraceRecord): void;
-  /** Shares the virtual time of the event about to run (a capture). */
-  event(nowMs: number): void;
+  /** Where a capture writes how far it got before each event: [virtual ms, events run] (a Float64Array over shared memory). */
+  readonly progress: Float64Array;
 }
 
 /** One run of a campaign: draw its plan (or take the one given), run it, shrink a failure. */
@@ -71,7 +71,7 @@ export const HANDLERS = {
   async capture(input: RunInput, context: HandlerContext): Promise<RunResult> {
     const scenario = await context.scenario(input.scenario);
     context.runStarting();
-    return run(scenario, input.variant, input.seed, input.plan, { traceMode: 'hash', onRecord: context.record, onEvent: context.event });
+    return run(scenario, input.variant, input.seed, input.plan, { traceMode: 'hash', onRecord: context.record, progress: context.progress });
   },
 
   /** A finding's repro file and report, as contents for the main thread to write. */

@@ -38,6 +38,9 @@ export type TaskOutcome<T> =
       readonly records: readonly TraceRecord[];
       /** The virtual time of the event a capture task was running when it stopped (0 for other tasks). */
       readonly virtualNowMs: number;
+      /** The budgets it was held to. */
+      readonly runTimeoutMs: number;
+      readonly memoryMb: number;
     };
 
 /** A run with no end in sight is noticed within a quarter of its budget (and at most a second late). */
@@ -110,7 +113,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const heartbeat = new Int32Array(new SharedArrayBuffer(HEARTBEAT_SLOTS * Int32Array.BYTES_PER_ELEMENT));
-    const virtualNow = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+    const virtualNow = new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT));
     const boot: WorkerBoot = { heartbeat: heartbeat.buffer as SharedArrayBuffer, virtualNow: virtualNow.buffer as SharedArrayBuffer };
     const worker = new Worker(new URL('../worker-boot.mjs', import.meta.url), {
       workerData: boot,
@@ -197,7 +200,7 @@ export class WorkerPool {
     if (this.closed) return;
     const index = this.slots.indexOf(slot);
     this.slots[index] = this.spawn();
-    running?.resolve({ status, detail, records: running.records, virtualNowMs: slot.virtualNow[0] ?? 0 });
+    running?.resolve({ status, detail, records: running.records, virtualNowMs: slot.virtualNow[0] ?? 0, runTimeoutMs: this.options.runTimeoutMs, memoryMb: this.options.memoryMb });
     this.dispatch();
   }
 }

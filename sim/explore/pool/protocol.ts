@@ -42,6 +42,6 @@ export const HEARTBEAT_SLOTS = 2;
 /** What a worker thread is given when it starts. */
 export interface WorkerBoot {
   readonly heartbeat: SharedArrayBuffer;
-  /** One float: the virtual time of the event a capture is running (so a hang says when it hung). */
+  /** Two floats, a capture's progress: the virtual time of the event it is running and the events run (so a hang says when it hung). */
   readonly virtualNow: SharedArrayBuffer;
 }

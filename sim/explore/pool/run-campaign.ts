@@ -106,8 +106,8 @@ export function watchdogOutcome(stopped: Exclude<TaskOutcome<unknown>, { status:
   const last = stopped.records[stopped.records.length - 1];
   const atMs = Math.max(last?.atMs ?? 0, stopped.virtualNowMs);
   const where = `${atMs > 0 ? `, at t=${atMs}ms` : ''}${last === undefined ? '' : `; the last record before it: t=${last.atMs}ms ${last.node} ${last.kind}: ${last.detail.slice(0, 120)}`}`;
-  if (stopped.status === 'memory') return { kind: 'resource-exhausted', resource: 'memory', atMs, detail: `${stopped.detail}${where}` };
-  if (stopped.status === 'hang') return { kind: 'model-hang', atMs, detail: `${stopped.detail}: a model never returned (a loop in an action?)${where}` };
+  if (stopped.status === 'memory') return { kind: 'resource-exhausted', resource: 'memory', atMs, limitMb: stopped.memoryMb, detail: `${stopped.detail}${where}` };
+  if (stopped.status === 'hang') return { kind: 'model-hang', atMs, budgetMs: stopped.runTimeoutMs, detail: `${stopped.detail}: a model never returned (a loop in an action?)${where}` };
   return { kind: 'model-crash', node: 'sim', atMs, message: stopped.detail };
 }
 

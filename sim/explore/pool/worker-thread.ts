@@ -3,6 +3,8 @@
  * It stays up between tasks and campaigns (warm: scenario files loaded once,
  * code compiled once) until the pool closes it or the watchdog ends it.
  */
+// First: scenario files this worker loads must capture guarded clocks and random sources.
+import '../../kernel/guard-install.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioModule } from '../../load/scenario-module.ts';
 import type { AnyScenario } from '../../kernel/scenario.ts';
@@ -33,14 +35,12 @@ const post = (message: WorkerToMain): void => port.postMessage(message);
 port.on('message', async (message: MainToWorker) => {
   const { taskId, task } = message;
   Atomics.store(heartbeat, HEARTBEAT.busy, 1);
-  virtualNow[0] = 0;
+  virtualNow.fill(0);
   const context: HandlerContext = {
     scenario: scenarioOf,
     runStarting: () => void Atomics.add(heartbeat, HEARTBEAT.runsStarted, 1),
     record: (record) => post({ type: 'records', taskId, records: [record] }),
-    event: (nowMs) => {
-      virtualNow[0] = nowMs;
-    },
+    progress: virtualNow,
   };
   try {
     const handler = Object.prototype.hasOwnProperty.call(HANDLERS, task.handler) ? HANDLERS[task.handler as keyof typeof HANDLERS] : undefined;
