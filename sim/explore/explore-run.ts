@@ -20,6 +20,7 @@ import type { AnyScenario } from '../kernel/scenario.ts';
 import { swarmPlanArbitrary } from './arbitraries.ts';
 import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
 import { runSeed } from './seeds.ts';
+import { shrinkPlan } from './shrink-plan.ts';
 
 /** Limits of the work spent on one failing run. */
 export interface ShrinkOptions {
@@ -131,38 +132,27 @@ export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: num
   return { seed, plan: drawn!.plan, enabledKinds: drawn!.enabledKinds };
 }
 
-/** The removal pass, then the minimal plan's own outcome and hash. */
+/** The removal pass (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
 function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
-  let plan = start;
-  let runs = spent;
-  let removed = true;
-  while (removed) {
-    removed = false;
-    for (let i = 0; i < plan.faults.length; i++) {
-      const candidate = { faults: plan.faults.filter((_, j) => j !== i) };
-      runs++;
-      beforeRun?.();
-      if (failureSignature(run(scenario, variant, seed, candidate).outcome) === signature) {
-        plan = candidate;
-        removed = true;
-        break;
-      }
-    }
-  }
+  const failsSameWay = (candidate: FaultPlan): boolean => {
+    beforeRun?.();
+    return failureSignature(run(scenario, variant, seed, candidate).outcome) === signature;
+  };
+  // The removal pass has no budget of its own: it ends in at most n(n+1)/2 runs for n faults.
+  const shrunk = shrinkPlan(start, failsSameWay, { maxRuns: Number.POSITIVE_INFINITY });
   beforeRun?.();
-  const final = run(scenario, variant, seed, plan);
-  const text = fingerprintText(signature, plan);
+  const final = run(scenario, variant, seed, shrunk.plan);
+  const text = fingerprintText(signature, shrunk.plan);
   return {
     signature,
     fingerprint: text,
     fingerprintId: fingerprintId(text),
-    plan,
-    // The loop above ends only when no single removal keeps the failure.
-    oneMinimal: failureSignature(final.outcome) === signature,
+    plan: shrunk.plan,
+    oneMinimal: shrunk.oneMinimal && failureSignature(final.outcome) === signature,
     outcome: final.outcome,
     traceHash: final.traceHash,
     events: final.events,
     simulatedMs: final.simulatedMs,
-    shrinkRuns: runs,
+    shrinkRuns: spent + shrunk.runs,
   };
 }

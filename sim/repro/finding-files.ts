@@ -133,7 +133,8 @@ function assemble(scenario: AnyScenario, request: FindingRequest, repro: ReproFi
     run: minimal,
     checkReads: runs.checkReads,
     facts: runs.facts,
-    invariantWhy: invariantsOf(scenario, variant).find((inv) => inv.name === broken)?.why ?? '',
+    // Only a broken invariant has a why; finding it builds the world, which a hung or crashed scenario may never finish.
+    invariantWhy: broken === '' ? '' : (invariantsOf(scenario, variant).find((inv) => inv.name === broken)?.why ?? ''),
     replayCommand: replayCommand(reproPath),
     fixed: runs.fixed === null ? null : { variant: runs.fixed.variant, run: runs.fixed },
     series: runs.series,

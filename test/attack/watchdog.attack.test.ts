@@ -67,6 +67,22 @@ describe('a model that never returns', () => {
   });
 });
 
+describe('the hostile fixtures of the kernel suite', () => {
+  it.each([
+    ['busy-build', 'a build that never returns', 0],
+    ['slow-burst', 'a burst of 400,000 delayed events (xstate is quadratic there)', undefined],
+  ])('%s (%s) ends as model-hang, exit 6, with a repro', (name, _what, atMs) => {
+    const out = tempDir(`attack-${name}-`);
+    const { value: result, ms } = timed(() => sim('run', `test/attack/fixtures/${name}.scenario.ts`, '--variant', 'buggy', '--runs', '1', '--run-timeout', '2s', '--json', '--out', out));
+    expect(result.code, result.stderr).toBe(6);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.outcome.kind).toBe('model-hang');
+    if (atMs !== undefined) expect(doc.outcome.atMs).toBe(atMs);
+    expect(existsSync(doc.repro)).toBe(true);
+    report(`${name} → model-hang`, ms);
+  }, 90_000);
+});
+
 describe('a model that eats memory', () => {
   const file = hostile('memory', "const keep: string[] = []; for (;;) keep.push('x'.repeat(1 << 20) + keep.length);");
   it('ends as resource-exhausted, exit 7, with the process held to its budget', () => {
