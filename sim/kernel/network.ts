@@ -167,21 +167,22 @@ export class Network implements Transport {
     const requestId = `${from.id}:${++from.requestCounter}`;
     // A process that has exited (in this very step) sends nothing and hears nothing.
     if (from.status === 'down') return requestId;
-    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), {
-      run: () => {
-        const pending = from.pending.get(requestId);
-        if (pending === undefined) return;
-        from.pending.delete(requestId);
-        this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
-        this.settle(from, pending, this.timeoutEvent(requestId, pending, 'deadline'));
-      },
-    });
-    const pending: PendingRequest = { timeout, to, message, ...(forward === undefined ? {} : { forward }), ...(connection === undefined ? {} : { connection }) };
+    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), new RequestDeadline(this, from, requestId, to, message, timeoutMs));
+    const pending: PendingRequest = forward === undefined && connection === undefined ? { timeout, to, message } : { timeout, to, message, forward, connection };
     from.pending.set(requestId, pending);
     const withId: Message = { ...message, requestId } as Message;
     if (connection === undefined) this.transmit(from, to, withId, 'request');
     else this.connections.sendData(from, connection, withId, 'request', requestId);
     return requestId;
+  }
+
+  /** A request's deadline passed (called by {@link RequestDeadline}): unless answered meanwhile, it times out. */
+  deadline(from: SimNode, requestId: string, to: string, message: Message, timeoutMs: number): void {
+    const pending = from.pending.get(requestId);
+    if (pending === undefined) return;
+    from.pending.delete(requestId);
+    this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
+    this.settle(from, pending, this.timeoutEvent(requestId, pending, 'deadline'));
   }
 
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void {
@@ -407,8 +408,9 @@ export class Network implements Transport {
     this.kernel.cancel(pending.timeout);
     target.pending.delete(requestId);
     this.kernel.record(target.id, 'deliver', senderId, description);
-    const base = { ...message, from: fromAddress, request: pending.message, ...(connection === undefined ? {} : { connection }) };
-    const event = (pending.forward === undefined ? base : { ...base, forwarded: pending.forward.original }) as unknown as ResponseEvent;
+    const event = { ...message, from: fromAddress, request: pending.message } as { -readonly [K in keyof ResponseEvent]: ResponseEvent[K] };
+    if (connection !== undefined) event.connection = connection;
+    if (pending.forward !== undefined) event.forwarded = pending.forward.original;
     this.settle(target, pending, event);
   }
 
@@ -510,6 +512,21 @@ function below(roll: number, r: Ratio): boolean {
 
 function greater(a: Ratio, b: Ratio): boolean {
   return a.numerator * b.denominator > b.numerator * a.denominator;
+}
+
+/** A request's deadline; a class rather than a closure, since there is one per request. */
+class RequestDeadline implements NodeTask {
+  constructor(
+    private readonly network: Network,
+    private readonly from: SimNode,
+    private readonly requestId: string,
+    private readonly to: string,
+    private readonly message: Message,
+    private readonly timeoutMs: number,
+  ) {}
+  run(): void {
+    this.network.deadline(this.from, this.requestId, this.to, this.message, this.timeoutMs);
+  }
 }
 
 /** A message on its way; a class rather than closures, since there is one per message. */
