@@ -119,11 +119,41 @@ export class Trace {
 
   /** Appends a record and folds it into the hash. */
   record(atMs: number, node: string, kind: TraceKind, peer: string, detail: Detail): void {
-    this.foldNumber(atMs);
-    this.foldText(node);
-    this.foldText(kind);
-    this.foldText(peer);
-    this.foldDetail(detail);
+    // Folded with the lanes in locals: this runs once or twice per kernel event.
+    let a = this.a;
+    let b = this.b;
+    const low = atMs >>> 0;
+    const high = Math.floor(atMs / 0x1_0000_0000) >>> 0;
+    a = Math.imul(Math.imul(a ^ low, FNV_PRIME) ^ high, FNV_PRIME);
+    b = Math.imul(Math.imul(b ^ low, FNV_PRIME) ^ high, FNV_PRIME);
+    for (let f = 0; f < 3; f++) {
+      const text = f === 0 ? node : f === 1 ? kind : peer;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, FNV_PRIME);
+        b = Math.imul(b ^ c, FNV_PRIME);
+      }
+      // A separator keeps ("ab","c") and ("a","bc") apart.
+      a = Math.imul(a ^ 0x1f, FNV_PRIME);
+      b = Math.imul(b ^ 0x1e, FNV_PRIME);
+    }
+    let da: number;
+    let db: number;
+    if (typeof detail === 'string') {
+      da = DETAIL_LANE_A_OFFSET;
+      db = DETAIL_LANE_B_OFFSET;
+      for (let i = 0; i < detail.length; i++) {
+        const c = detail.charCodeAt(i);
+        da = Math.imul(da ^ c, FNV_PRIME);
+        db = Math.imul(db ^ c, FNV_PRIME);
+      }
+    } else {
+      da = detail.a;
+      db = detail.b;
+    }
+    // The detail's two words go into both lanes.
+    this.a = Math.imul(Math.imul(a ^ da, FNV_PRIME) ^ db, FNV_PRIME);
+    this.b = Math.imul(Math.imul(b ^ db, FNV_PRIME) ^ da, FNV_PRIME);
     const index = this.count++;
     if (this.mode === 'full') {
       this.all.push({ index, atMs, node, kind, peer, detail: detailText(detail) });
@@ -165,50 +195,6 @@ export class Trace {
   /** Hash after each record, if checkpoints were kept. */
   hashCheckpoints(): readonly string[] | undefined {
     return this.checkpoints;
-  }
-
-  private foldText(text: string): void {
-    let a = this.a;
-    let b = this.b;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      a = Math.imul(a ^ c, FNV_PRIME);
-      b = Math.imul(b ^ c, FNV_PRIME);
-    }
-    // A separator keeps ("ab","c") and ("a","bc") apart.
-    this.a = Math.imul(a ^ 0x1f, FNV_PRIME);
-    this.b = Math.imul(b ^ 0x1e, FNV_PRIME);
-  }
-
-  /**
-   * Folds the detail's hash (two words, into both lanes): from its text, or
-   * as computed from its parts (the same value for the same characters).
-   */
-  private foldDetail(detail: Detail): void {
-    let da: number;
-    let db: number;
-    if (typeof detail === 'string') {
-      da = DETAIL_LANE_A_OFFSET;
-      db = DETAIL_LANE_B_OFFSET;
-      for (let i = 0; i < detail.length; i++) {
-        const c = detail.charCodeAt(i);
-        da = Math.imul(da ^ c, FNV_PRIME);
-        db = Math.imul(db ^ c, FNV_PRIME);
-      }
-    } else {
-      da = detail.a;
-      db = detail.b;
-    }
-    this.a = Math.imul(Math.imul(this.a ^ da, FNV_PRIME) ^ db, FNV_PRIME);
-    this.b = Math.imul(Math.imul(this.b ^ db, FNV_PRIME) ^ da, FNV_PRIME);
-  }
-
-  /** Folds a whole number of ms (below 2^53) as two 32-bit words. */
-  private foldNumber(n: number): void {
-    const low = n >>> 0;
-    const high = Math.floor(n / 0x1_0000_0000) >>> 0;
-    this.a = Math.imul(Math.imul(this.a ^ low, FNV_PRIME) ^ high, FNV_PRIME);
-    this.b = Math.imul(Math.imul(this.b ^ low, FNV_PRIME) ^ high, FNV_PRIME);
   }
 }
 
