@@ -7,11 +7,16 @@ import type { AnyStateMachine } from 'xstate';
 import { Capacity } from './capacity.ts';
 import { errorMessage } from './error-message.ts';
 import type { NodeId } from './faults.ts';
+import { JoinedText } from './joined-text.ts';
 import { Kernel } from './kernel.ts';
 import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
 import { SimNode, type NodeObserver } from './node.ts';
 import type { AnyScenario, BugFlags, NodeHandle, NodeOptions, RestartPolicy, ScenarioBuilder } from './scenario.ts';
 import type { TraceMode } from './trace.ts';
+
+/** Coverage keys, made once per thread (see joined-text.ts). */
+const STATE_KEYS = new JoinedText(':');
+const TRANSITION_KEYS = new JoinedText('->');
 
 /** The first error a model threw in a run. */
 export interface ModelError {
@@ -72,8 +77,8 @@ export class World {
   }
 
   stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
-    this.coverage.states.add(`${machineId}:${to}`);
-    if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
+    this.coverage.states.add(STATE_KEYS.of(machineId, to));
+    if (from !== '') this.coverage.transitions.add(STATE_KEYS.of(machineId, TRANSITION_KEYS.of(from, to)));
   }
 
   /** A process ended itself: its node's restart policy decides (systemd's `Restart=`). */
