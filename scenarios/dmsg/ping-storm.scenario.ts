@@ -68,8 +68,8 @@ export default defineScenario({
     custom: { 'load-spike': { fields: { durationMs: [10_000, 60_000] } } },
   },
   build(sim, flags) {
-    // The relay's host: its load is set by the load-spike fault and outlives a relay restart.
-    const host = { factor: 1 };
+    // The relay's host: loaded while any load spike lasts (two may overlap), whatever the relay process does.
+    const host = { factor: 1, spikes: 0 };
     const server = sim.node('relay', queuedServer, (io) => ({ io, host }));
     const clients = Array.from({ length: CLIENTS }, (_, i) => sim.node(`client-${i + 1}`, pingingClient, (io) => ({ io, server: 'relay', phaseMs: 50 * i, pingDeadlineMs: flags.pingDeadlineMs })));
     return { server, clients, host };
@@ -79,12 +79,14 @@ export default defineScenario({
       about: `The relay's host is loaded: every accept and echo takes ${LOAD_FACTOR} times longer for durationMs, across relay restarts.`,
       validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (how long the load lasts)"),
       apply: (_f, { host, server }) => {
+        host.spikes += 1;
         host.factor = LOAD_FACTOR;
         server.send({ type: 'load-changed' });
         return true;
       },
       heal: (_f, { host, server }) => {
-        host.factor = 1;
+        host.spikes -= 1;
+        host.factor = host.spikes > 0 ? LOAD_FACTOR : 1;
         server.send({ type: 'load-changed' });
       },
     },
