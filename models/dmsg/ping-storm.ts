@@ -74,7 +74,7 @@ interface ServerContext {
   /** The connections with an established session. */
   readonly sessions: readonly string[];
   readonly jobs: readonly Job[];
-  /** When `jobs` was last brought up to date, and the host's load since then. */
+  /** When `jobs` was last brought up to date (on the relay's clock, which no fault here skews), and the host's load since then. */
   readonly progressAtMs: number;
   readonly factor: number;
 }
