@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests, and property suites that search with
-// fast-check. Both get the fixed fast-check seed from test/setup.
+// Projects: fast unit tests, property suites that search with fast-check,
+// the HTML report in a browser, and the attack suite of hostile models. All
+// get the determinism guard and the fixed fast-check seed from test/setup.
 const isCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 export default defineConfig({
@@ -16,23 +17,33 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['test/setup/print-seed.ts'],
-    setupFiles: ['test/setup/fast-check-seed.ts'],
+    setupFiles: ['test/setup/determinism-guard.ts', 'test/setup/fast-check-seed.ts'],
     reporters: isCi ? ['default', 'junit'] : ['default'],
     outputFile: isCi ? { junit: 'reports/out/junit.xml' } : {},
     projects: [
       {
         extends: true,
-        // 30 s is hang protection for tests that spawn the CLI several times
+        // Timeouts are hang protection for tests that spawn the CLI several times
         // on a loaded 2-core machine; no test asserts a duration.
         test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,
-        test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 60_000 },
+        test: { name: 'props', include: ['test/props/**/*.test.ts'], testTimeout: 180_000 },
       },
       {
         extends: true,
         test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        // Hostile models and hostile input: every case bounded, every one a typed end.
+        test: { name: 'attack', include: ['test/attack/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        // The packed package in a fresh project: two npm installs, so not part of `npm test`.
+        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 300_000 },
       },
     ],
   },

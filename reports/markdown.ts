@@ -1,15 +1,24 @@
 /**
- * The Markdown report: renders on a code host with no plugins (tables and
- * Mermaid blocks). Opens with what broke and the command that replays it.
+ * The Markdown report: renders on a code host with no plugins (tables, a
+ * Mermaid block, and the timeline and series as SVG images beside it).
+ * Opens with what broke, the cause in one sentence with both runs side by
+ * side, and the command that replays it.
  */
 import { describeOutcome } from '../sim/kernel/outcome.ts';
-import { formatT } from './narrative.ts';
-import { sequenceDiagram, seriesChart, seriesRows, stateGantt } from './mermaid.ts';
-import type { ReportData } from './report-data.ts';
+import { formatT } from './labels.ts';
+import { sequenceDiagram } from './mermaid.ts';
+import { narrativeLines } from './narrative.ts';
+import { neutralise } from './neutral-text.ts';
+import type { CauseLine, ReportData } from './report-data.ts';
+import { describeSlice, seriesRows, timelineCaption } from './report-text.ts';
+
+/** The timeline and series images written beside report.md (see finding-files.ts). */
+export const TIMELINE_IMAGE = 'timeline.svg';
+export const SERIES_IMAGE = 'series.svg';
 
 /** Text safe in Markdown prose and table cells: no markup, no HTML, no column breaks. */
 export function md(text: string): string {
-  return text
+  return neutralise(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -17,18 +26,29 @@ export function md(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
+/**
+ * A code span holding `text` literally. Inside backticks Markdown takes
+ * everything as it is (no backslash escapes), so none are added: a text
+ * with backticks gets a longer fence instead, padded with a space. In a
+ * table cell a `|` still ends the cell, so there, and only there, it is
+ * written `\|`, which GitHub's table parser turns back into `|`.
+ */
+export function code(text: string, inTable = false): string {
+  let body = neutralise(text).replace(/\r?\n/g, ' ');
+  if (inTable) body = body.replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
 export function renderMarkdown(data: ReportData): string {
   const out: string[] = [];
   out.push(`# ${md(data.title)}`, '');
   out.push(`**Verdict:** ${md(data.verdict)}`, '');
-  out.push('**Replay:**', '', '```sh', data.replayCommand, '```', '');
-  out.push(`Scenario **${md(data.scenario.id)}**: ${md(data.scenario.title)}. ${md(data.scenario.description)}`, '');
-  if (data.scenario.incident !== null) {
-    const figures = data.scenario.figures.length > 0 ? ` Figures: ${data.scenario.figures.map(md).join('; ')}.` : '';
-    out.push(`Source: \`${md(data.scenario.incident)}\`.${figures}`, '');
-  }
-  out.push(`Fingerprint \`${data.fingerprint.id}\`: ${md(data.fingerprint.text)} (found in ${data.fingerprint.count} run${data.fingerprint.count === 1 ? '' : 's'}); variant \`${md(data.variant)}\`, seed ${data.seed}.`, '');
-
+  out.push(`**Cause:** ${md(data.cause.sentence)}`, '');
+  out.push(...bothSides(data), '');
+  out.push('**Replay:**', '', '```sh', neutralise(data.replayCommand), '```', '');
   out.push('## Minimal fault plan', '');
   out.push(data.plan.oneMinimal ? 'This plan is 1-minimal: removing any one fault makes the run pass.' : 'This plan was not confirmed 1-minimal.', '');
   out.push('| # | at | kind | fault |', '|---|---|---|---|');
@@ -36,23 +56,43 @@ export function renderMarkdown(data: ReportData): string {
   if (data.plan.faults.length === 0) out.push('| - | - | - | no faults: the bug needs none |');
   out.push('');
 
+  out.push('## Timeline', '');
+  out.push(`![${md(timelineCaption(data))}](${TIMELINE_IMAGE})`, '');
+
+  // What the scenario is, after the pictures: the first screen is for what broke and why.
+  out.push(`Scenario **${md(data.scenario.id)}**: ${md(data.scenario.title)}. ${md(data.scenario.description)}`, '');
+  if (data.scenario.incident !== null) {
+    const figures = data.scenario.figures.length > 0 ? ` Figures: ${data.scenario.figures.map(md).join('; ')}.` : '';
+    out.push(`Source: ${code(data.scenario.incident)}.${figures}`, '');
+  }
+  out.push(`Fingerprint ${code(data.fingerprint.id)}: ${md(data.fingerprint.text)} (found in ${data.fingerprint.count} run${data.fingerprint.count === 1 ? '' : 's'}); variant ${code(data.variant)}, seed ${data.seed}.`, '');
+
   out.push('## What happened', '');
-  if (data.narrative.cut > 0) out.push(`_${data.narrative.cut} earlier events of the causal slice are not shown; the full trace is in the replay._`, '');
-  for (const line of data.narrative.lines) out.push(`- ${formatT(line.atMs)}: ${md(line.text)}`);
-  out.push(`- ${formatT(data.violation.atMs)}: **${md(data.violation.invariant)} broke**: ${md(data.violation.detail)}`, '');
+  out.push(`_${md(describeSlice(data))}_`, '');
+  for (const line of narrativeLines(data)) {
+    const text = md(line.text);
+    switch (line.style) {
+      case 'fault':
+        out.push(`- ${line.when}: **${text}**`);
+        break;
+      case 'step':
+        out.push(`- ${line.when}: ${text} ← _the violating step_`);
+        break;
+      case 'repeat':
+        out.push(`- ${line.when}: ⟳ _${text}_`);
+        break;
+      case 'cut':
+        out.push(`- ${line.when}: _${text}_`);
+        break;
+      case 'plain':
+        out.push(`- ${line.when}: ${text}`);
+        break;
+    }
+  }
+  out.push(`- ${formatT(data.violation.atMs)}: **✗ ${md(data.violation.invariant)} broke**: ${md(data.violation.detail)}`, '');
 
   out.push('## Messages in the causal slice', '');
-  if (data.sequence.cut > 0) out.push(`_${data.sequence.cut} messages of the run outside the slice are not shown._`, '');
   out.push('```mermaid', sequenceDiagram(data), '```', '');
-
-  out.push('## Actor states', '');
-  const cutStates = data.timeline.actors.reduce((n, a) => n + a.cut, 0);
-  if (cutStates > 0) out.push(`_${cutStates} earlier state intervals are not shown._`, '');
-  out.push('```mermaid', stateGantt(data), '```', '');
-  for (const actor of data.timeline.actors) {
-    out.push(`- **${md(actor.node)}**: ${actor.intervals.map((i) => `${md(i.state)} (${formatT(i.fromMs)}–${formatT(i.toMs)})`).join(' → ') || 'no states'}`);
-  }
-  out.push('');
 
   out.push('## The invariant', '');
   out.push(`**${md(data.violation.invariant)}** (${md(data.violation.kind)}): ${md(data.violation.why)}`, '');
@@ -60,7 +100,7 @@ export function renderMarkdown(data: ReportData): string {
   const values = Object.keys(data.violation.values).sort();
   if (values.length > 0) {
     out.push('| value | at the violation |', '|---|---|');
-    for (const key of values) out.push(`| ${md(key)} | ${md(JSON.stringify(data.violation.values[key]))} |`);
+    for (const key of values) out.push(`| ${md(key)} | ${code(JSON.stringify(data.violation.values[key]), true)} |`);
     out.push('');
   }
 
@@ -69,10 +109,10 @@ export function renderMarkdown(data: ReportData): string {
 
   if (data.series !== null) {
     out.push(`## ${md(data.series.name[0]!.toUpperCase() + data.series.name.slice(1))}`, '');
-    out.push(`The minimal plan run to the end on ${data.series.lines.map((l) => `\`${l.variant}\``).join(' and ')} (lines in that order), invariants off.`, '');
-    out.push('```mermaid', seriesChart(data.series), '```', '');
+    out.push(`The minimal plan run to the end on ${data.series.lines.map((l) => code(l.variant)).join(' and ')}, invariants off.`, '');
+    out.push(`![${md(data.series.name)}](${SERIES_IMAGE})`, '');
     out.push(`| from | ${data.series.lines.map((l) => md(l.variant)).join(' | ')} |`, `|---|${data.series.lines.map(() => '---|').join('')}`);
-    for (const row of seriesRows(data.series)) out.push(`| ${row.join(' | ')} |`);
+    for (const row of seriesRows(data.series)) out.push(`| ${row.map(md).join(' | ')} |`);
     out.push('');
   }
 
@@ -93,6 +133,19 @@ export function renderMarkdown(data: ReportData): string {
   }
 
   out.push('## Trace', '');
-  out.push(`Hash \`${data.trace.hash}\`, ${data.trace.records} records, ${data.trace.events} events, ${formatT(data.trace.simulatedMs).slice(2)} simulated.`, '');
+  out.push(`Hash ${code(data.trace.hash)}, ${data.trace.records} records, ${data.trace.events} events, ${formatT(data.trace.simulatedMs).slice(2)} simulated.`, '');
+  out.push(`[${data.trace.file}](${data.trace.file}) holds the run in the Chrome trace-event format: open it in [ui.perfetto.dev](https://ui.perfetto.dev) (or chrome://tracing) for one track per node, states as slices and messages as arrows.${data.trace.fileCut > 0 ? ` It leaves out the first ${data.trace.fileCut} records; the replay has them all.` : ''}`, '');
   return out.join('\n');
+}
+
+/** The cause's two sides as a table: what the runs share, then each run's next records. */
+function bothSides(data: ReportData): string[] {
+  const { cause } = data;
+  if (cause.shared.length + cause.buggy.length + cause.fixed.length === 0) return [];
+  const cell = (l: CauseLine | undefined): string => (l === undefined ? '' : `${formatT(l.atMs)} ${md(l.text)}`);
+  const rows = ['| | this run (' + md(data.variant) + ') | ' + md(data.fixed?.variant ?? 'fixed') + ', same seed and plan |', '|---|---|---|'];
+  for (const l of cause.shared) rows.push(`| both | ${cell(l)} | ${cell(l)} |`);
+  const n = Math.max(cause.buggy.length, cause.fixed.length);
+  for (let k = 0; k < n; k++) rows.push(`| ${k === 0 ? '**here**' : 'then'} | ${cell(cause.buggy[k])} | ${cell(cause.fixed[k])} |`);
+  return rows;
 }

@@ -28,16 +28,19 @@ interface BreakerContext extends BreakerFlags {
   readonly state: BreakerState;
   readonly failures: number;
   readonly openedAtMs: number;
-  /** Forwarded requests in flight, by the id of the request to the destination. */
-  readonly inFlight: Readonly<Record<string, { readonly caller: IncomingRequest; readonly probe: boolean }>>;
+  /** Ids of the forwarded route setups in flight that are half-open probes. */
+  readonly probes: readonly string[];
 }
 
 type BreakerEvent = IncomingRequest<{ readonly type: 'route' }> | ResponseEvent<'setup'> | TimeoutEvent<'setup'>;
 
 /** Probes in flight now. */
-export function probesInFlight(context: Pick<BreakerContext, 'inFlight'>): number {
-  return Object.values(context.inFlight).filter((f) => f.probe).length;
+export function probesInFlight(context: Pick<BreakerContext, 'probes'>): number {
+  return context.probes.length;
 }
+
+/** What the caller of a route gets for the destination's answer. */
+const routeReply = (answer: ResponseEvent | TimeoutEvent) => (answeredOk(answer) ? { status: 200 } : { status: 502, body: 'route setup failed' });
 
 export const circuitBreaker = setup({
   types: {
@@ -55,26 +58,25 @@ export const circuitBreaker = setup({
         context.io.reply(caller, { status: 503, body: 'destination circuit breaker open' });
         return { state };
       }
-      const id = context.io.request(context.destination, { type: 'setup' }, { timeoutMs: SETUP_TIMEOUT_MS });
-      return { state, inFlight: { ...context.inFlight, [id]: { caller, probe: state === 'half-open' } } };
+      const id = context.io.forward(caller, context.destination, { timeoutMs: SETUP_TIMEOUT_MS, message: { type: 'setup' }, reply: routeReply });
+      return { state, probes: state === 'half-open' ? [...context.probes, id] : context.probes };
     }),
+    // The caller has its answer already (io.forward); the breaker counts it.
     answer: assign(({ context, event }) => {
       const e = event as ResponseEvent | TimeoutEvent;
-      const { [e.requestId]: flight, ...rest } = context.inFlight;
-      if (flight === undefined) return {};
-      const ok = answeredOk(e);
-      context.io.reply(flight.caller, ok ? { status: 200 } : { status: 502, body: 'route setup failed' });
-      if (ok) return { inFlight: rest, state: flight.probe || context.state === 'closed' ? 'closed' : context.state, failures: 0 };
+      const probe = context.probes.includes(e.requestId);
+      const probes = probe ? context.probes.filter((id) => id !== e.requestId) : context.probes;
+      if (answeredOk(e)) return { probes, state: probe || context.state === 'closed' ? 'closed' : context.state, failures: 0 };
       const failures = context.failures + 1;
-      if (flight.probe || (context.state === 'closed' && failures >= FAILURES_TO_OPEN)) {
-        if (context.state !== 'open') context.io.note(`breaker open (${flight.probe ? 'probe failed' : `${failures} failures`})`);
-        return { inFlight: rest, state: 'open' as const, failures, openedAtMs: context.io.nowMs() };
+      if (probe || (context.state === 'closed' && failures >= FAILURES_TO_OPEN)) {
+        if (context.state !== 'open') context.io.note(`breaker open (${probe ? 'probe failed' : `${failures} failures`})`);
+        return { probes, state: 'open' as const, failures, openedAtMs: context.io.nowMs() };
       }
-      return { inFlight: rest, failures };
+      return { probes, failures };
     }),
   },
 }).createMachine({
   id: 'circuit-breaker',
-  context: ({ input }) => ({ ...input, state: 'closed', failures: 0, openedAtMs: 0, inFlight: {} }),
+  context: ({ input }) => ({ ...input, state: 'closed', failures: 0, openedAtMs: 0, probes: [] }),
   on: { route: { actions: 'route' }, 'setup.response': { actions: 'answer' }, 'setup.timeout': { actions: 'answer' } },
 });

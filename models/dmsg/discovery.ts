@@ -12,23 +12,18 @@
  * Registration is HTTP over dmsg, and the server's read timeout bounds the
  * whole request read (`readTimeoutMs`, 3 s in the incident, 30 s after
  * 3147): while many registrations are read at once the streams are
- * congested, and a POST that takes longer is cut off.
+ * congested, and a POST that takes longer is cut off. That is the node's
+ * capacity (`discoveryCapacity`), not this machine's: reads queue on the
+ * congested streams, and the kernel's front end answers a read cut off by
+ * the timeout with 400 "unexpected EOF".
  */
 import { enqueueActions, setup } from 'xstate';
-import { answeredOk, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
-import {
-  DIAL_TIMEOUT_MS,
-  DISC_RETRY_CAP_MS,
-  DISC_RETRY_FIRST_MS,
-  DISC_TICKER_MS,
-  POST_READ_BASE_MS,
-  POST_READ_PER_CONCURRENT_MS,
-  SESSION_PING_DEADLINE_MS,
-  SESSION_PING_MS,
-} from './timing.ts';
+import { answeredOk, type CapacitySpec, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
+import { DIAL_TIMEOUT_MS, DISC_RETRY_CAP_MS, DISC_RETRY_FIRST_MS, DISC_TICKER_MS, POST_READ_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type DiscoveryFlags = {
   readonly dialFrom: 'store' | 'config';
+  /** The read timeout, for `discoveryCapacity`. */
   readonly readTimeoutMs: number;
 };
 
@@ -41,14 +36,21 @@ const STORE = 'entries';
  */
 export interface DiscoveryState {
   readonly sessions: Set<string>;
-  readonly calls: Map<string, { readonly kind: 'dial' | 'ping'; readonly server: string }>;
   readonly dialing: Set<string>;
   readonly retryMs: Map<string, number>;
-  /** Registration POSTs being read, by read id. */
-  readonly reading: Map<string, IncomingRequest<{ type: 'register'; server: string }>>;
 }
 
-interface DiscoveryContext extends DiscoveryFlags {
+/**
+ * Discovery's node capacity: registration POSTs are read one at a time off
+ * the congested streams, POST_READ_MS each, and one not read within the read
+ * timeout is cut off (Go's `http.Server.ReadTimeout`).
+ */
+export function discoveryCapacity(readTimeoutMs: number): CapacitySpec {
+  return { concurrency: 1, serviceMs: { register: POST_READ_MS }, timeout: { afterMs: readTimeoutMs, status: 400, body: 'unexpected EOF' } };
+}
+
+interface DiscoveryContext {
+  readonly dialFrom: DiscoveryFlags['dialFrom'];
   readonly io: NodeIO;
   readonly servers: readonly string[];
   readonly state: DiscoveryState;
@@ -62,8 +64,7 @@ type DiscoveryEvent =
   | TimeoutEvent
   | { readonly type: 'redial'; readonly server: string }
   | { readonly type: 'ticker' }
-  | { readonly type: 'ping-tick' }
-  | { readonly type: 'read-done'; readonly readId: string; readonly complete: boolean };
+  | { readonly type: 'ping-tick' };
 
 /** The entries discovery holds (its store survives its restarts). */
 export function storedEntries(io: Pick<NodeIO, 'durable'>): string[] {
@@ -76,7 +77,7 @@ type Raise = (event: DiscoveryEvent, delayMs: number, id: string) => void;
 function dial(d: Draft, server: string): void {
   if (d.state.sessions.has(server) || d.state.dialing.has(server)) return;
   d.state.dialing.add(server);
-  d.state.calls.set(d.io.request(server, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS }), { kind: 'dial', server });
+  d.io.request(server, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS });
 }
 
 /** The fix: retry a configured server with exponential backoff. */
@@ -95,44 +96,31 @@ function handle(d: Draft, event: DiscoveryEvent, raise: Raise): void {
       for (const server of storedEntries(d.io)) dial(d, server);
       return raise({ type: 'ticker' }, DISC_TICKER_MS, 'ticker');
     case 'ping-tick':
-      for (const server of d.state.sessions) d.state.calls.set(d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS }), { kind: 'ping', server });
+      for (const server of d.state.sessions) d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS });
       return raise({ type: 'ping-tick' }, SESSION_PING_MS, 'ping-tick');
     case 'register': {
-      const readId = event.requestId;
-      const concurrent = d.state.reading.size;
-      const readMs = POST_READ_BASE_MS + POST_READ_PER_CONCURRENT_MS * concurrent;
-      d.state.reading.set(readId, event);
-      const complete = readMs <= d.readTimeoutMs;
-      return raise({ type: 'read-done', readId, complete }, complete ? readMs : d.readTimeoutMs, `read-${readId}`);
-    }
-    case 'read-done': {
-      const request = d.state.reading.get(event.readId)!;
-      d.state.reading.delete(event.readId);
-      if (!event.complete) {
-        d.io.note(`register ${request.server}: read timed out after ${d.readTimeoutMs} ms (unexpected EOF)`);
-        return d.io.reply(request, { status: 400, body: 'unexpected EOF' });
-      }
+      // The POST has been read in full (the node's capacity queued it and cut off the slow ones).
       const entries = storedEntries(d.io);
-      if (!entries.includes(request.server)) d.io.durable.set(STORE, [...entries, request.server]);
-      return d.io.reply(request, { status: 200 });
+      if (!entries.includes(event.server)) d.io.durable.set(STORE, [...entries, event.server]);
+      return d.io.reply(event, { status: 200 });
     }
     case 'lookup':
       return d.io.reply(event as IncomingRequest, { status: 200, body: { entries: storedEntries(d.io) } });
     case 'ping':
       return d.io.reply(event as IncomingRequest, { status: 200 });
     default: {
+      // A dial's or a ping's answer: the answer itself says which, and to whom.
       const answer = event as ResponseEvent | TimeoutEvent;
-      const call = d.state.calls.get(answer.requestId);
-      if (call === undefined) return;
-      d.state.calls.delete(answer.requestId);
-      if (call.kind === 'dial') d.state.dialing.delete(call.server);
+      const server = 'status' in answer ? answer.from : answer.to;
+      const dialed = answer.request.type === 'dial';
+      if (dialed) d.state.dialing.delete(server);
       const ok = answeredOk(answer);
-      if (ok && call.kind === 'dial') {
-        d.state.sessions.add(call.server);
-        d.state.retryMs.delete(call.server);
+      if (ok && dialed) {
+        d.state.sessions.add(server);
+        d.state.retryMs.delete(server);
       } else if (!ok) {
-        d.state.sessions.delete(call.server);
-        retryLater(d, call.server, raise);
+        d.state.sessions.delete(server);
+        retryLater(d, server, raise);
       }
     }
   }
@@ -140,7 +128,7 @@ function handle(d: Draft, event: DiscoveryEvent, raise: Raise): void {
 
 export const discovery = setup({
   types: {
-    input: {} as DiscoveryFlags & { io: NodeIO; servers: readonly string[] },
+    input: {} as Pick<DiscoveryFlags, 'dialFrom'> & { io: NodeIO; servers: readonly string[] },
     context: {} as DiscoveryContext,
     events: {} as DiscoveryEvent,
   },
@@ -160,7 +148,7 @@ export const discovery = setup({
   },
 }).createMachine({
   id: 'discovery',
-  context: ({ input }) => ({ ...input, state: { sessions: new Set(), calls: new Map(), dialing: new Set(), retryMs: new Map(), reading: new Map() } }),
+  context: ({ input }) => ({ ...input, state: { sessions: new Set(), dialing: new Set(), retryMs: new Map() } }),
   entry: 'handle',
   on: { '*': { actions: 'handle' } },
 });

@@ -10,7 +10,7 @@
  * waits for puts in flight before deleting.
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
+import type { CapacitySpec, IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 /** The publish loop's period. Assumed: 5 s. */
 export const PUBLISH_MS = 5_000;
@@ -65,37 +65,33 @@ export const entryPublisher = setup({
   },
 });
 
-/** Discovery's entry store: a put is stored after PUT_PROCESSING_MS; a delete at once. */
+/**
+ * Discovery's capacity for puts: each takes PUT_PROCESSING_MS to verify and
+ * store, however many are in flight; a delete is served at once.
+ */
+export const ENTRY_STORE_CAPACITY: CapacitySpec = { concurrency: Number.POSITIVE_INFINITY, serviceMs: { 'put-entry': PUT_PROCESSING_MS } };
+
+/** Discovery's entry store (declare its node with ENTRY_STORE_CAPACITY): stores a put, deletes a delete. */
 export const entryStore = setup({
   types: {
     input: {} as { io: NodeIO },
-    context: {} as { io: NodeIO; entries: readonly string[]; pending: Readonly<Record<string, IncomingRequest<{ type: 'put-entry'; server: string }>>> },
-    events: {} as IncomingRequest<{ readonly type: 'put-entry' | 'del-entry'; readonly server: string }> | { readonly type: 'stored'; readonly id: string },
+    context: {} as { io: NodeIO; entries: readonly string[] },
+    events: {} as IncomingRequest<{ readonly type: 'put-entry' | 'del-entry'; readonly server: string }>,
   },
 }).createMachine({
   id: 'entry-store',
-  context: ({ input }) => ({ io: input.io, entries: [], pending: {} }),
+  context: ({ input }) => ({ io: input.io, entries: [] }),
   on: {
     'put-entry': {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        const put = event as IncomingRequest<{ type: 'put-entry'; server: string }>;
-        enqueue.assign({ pending: { ...context.pending, [put.requestId]: put } });
-        enqueue.raise({ type: 'stored', id: put.requestId }, { delay: PUT_PROCESSING_MS, id: `put-${put.requestId}` });
-      }),
-    },
-    stored: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const { [(event as { id: string }).id]: put, ...pending } = context.pending;
-        if (put === undefined) return;
-        enqueue.assign({ pending, entries: context.entries.includes(put.server) ? context.entries : [...context.entries, put.server] });
-        enqueue(() => context.io.reply(put, { status: 200 }));
+        enqueue.assign({ entries: context.entries.includes(event.server) ? context.entries : [...context.entries, event.server] });
+        enqueue(() => context.io.reply(event, { status: 200 }));
       }),
     },
     'del-entry': {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        const del = event as IncomingRequest<{ type: 'del-entry'; server: string }>;
-        enqueue.assign({ entries: context.entries.filter((e) => e !== del.server) });
-        enqueue(() => context.io.reply(del, { status: 200 }));
+        enqueue.assign({ entries: context.entries.filter((e) => e !== event.server) });
+        enqueue(() => context.io.reply(event, { status: 200 }));
       }),
     },
   },

@@ -7,8 +7,8 @@
  * the foreground and the data plane in a goroutine, so when the data plane
  * died its error sat unread and /health kept answering 200: a dead server
  * that looks alive. The fix runs both as goroutines and returns the first
- * death: the process exits, /health stops answering, the supervisor
- * restarts it.
+ * death: the process exits (`io.exit`), /health stops answering, the
+ * supervisor restarts it.
  */
 import { assign, setup } from 'xstate';
 import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
@@ -28,7 +28,7 @@ interface ServerContext extends HealthFlags {
   readonly lastHealthyAtMs: number | null;
 }
 
-type ServerEvent = IncomingRequest<{ readonly type: 'relay' | 'health' }> | { readonly type: 'data-plane-dies' } | { readonly type: 'restart' };
+type ServerEvent = IncomingRequest<{ readonly type: 'relay' | 'health' }> | { readonly type: 'data-plane-dies' };
 
 export const healthServer = setup({
   types: {
@@ -36,7 +36,6 @@ export const healthServer = setup({
     context: {} as ServerContext,
     events: {} as ServerEvent,
   },
-  delays: { RESTART: RESTART_MS },
   actions: {
     relay: ({ context, event }) => void (context.dataPlaneAlive && context.io.reply(event as IncomingRequest, { status: 200 })),
     health: assign(({ context, event }) => {
@@ -47,42 +46,34 @@ export const healthServer = setup({
       context.io.note(`data plane died${context.surfaceDataPlaneDeath ? '; the process exits with its error' : ' (its error sits unread; /health still serves)'}`);
       return { dataPlaneAlive: false, dataPlaneDiedAtMs: context.io.nowMs() };
     }),
-    revive: assign({ dataPlaneAlive: true, dataPlaneDiedAtMs: null }),
+    exit: ({ context }) => context.io.exit(1),
   },
 }).createMachine({
   id: 'health-server',
   context: ({ input }) => ({ ...input, dataPlaneAlive: true, dataPlaneDiedAtMs: null, lastHealthyAtMs: null }),
-  initial: 'running',
-  states: {
-    running: {
-      on: {
-        relay: { actions: 'relay' },
-        health: { actions: 'health' },
-        'data-plane-dies': [{ guard: ({ context }) => context.surfaceDataPlaneDeath, target: 'exited', actions: 'die' }, { actions: 'die' }],
-        restart: 'restarting',
-      },
-    },
-    // The process is gone: nothing answers until the supervisor restarts it.
-    exited: { on: { restart: 'restarting' } },
-    restarting: { after: { RESTART: { target: 'running', actions: 'revive' } } },
+  on: {
+    relay: { actions: 'relay' },
+    health: { actions: 'health' },
+    'data-plane-dies': [{ guard: ({ context }) => context.surfaceDataPlaneDeath, actions: ['die', 'exit'] }, { actions: 'die' }],
   },
 });
 
-/** The supervisor: probes /health and restarts the server when a probe fails. */
+/** The supervisor: probes /health and, when a probe fails, kills the server and starts it again RESTART_MS later. */
 export const supervisor = setup({
   types: {
     input: {} as { io: NodeIO; server: string },
     context: {} as { io: NodeIO; server: string; restarts: number },
     events: {} as ResponseEvent<'health'> | TimeoutEvent<'health'>,
   },
-  delays: { PROBE: HEALTH_PROBE_MS },
+  delays: { PROBE: HEALTH_PROBE_MS, RESTART: RESTART_MS },
   actions: {
     probe: ({ context }) => void context.io.request(context.server, { type: 'health' }, { timeoutMs: HEALTH_TIMEOUT_MS }),
-    restart: assign(({ context }) => {
+    kill: assign(({ context }) => {
       context.io.note(`${context.server} unhealthy: restarting it`);
-      context.io.send(context.server, { type: 'restart' });
+      context.io.stopNode(context.server);
       return { restarts: context.restarts + 1 };
     }),
+    start: ({ context }) => context.io.startNode(context.server),
   },
 }).createMachine({
   id: 'supervisor',
@@ -93,9 +84,10 @@ export const supervisor = setup({
     probing: {
       entry: 'probe',
       on: {
-        'health.response': [{ guard: ({ event }) => event.status === 200, target: 'waiting' }, { target: 'waiting', actions: 'restart' }],
-        'health.timeout': { target: 'waiting', actions: 'restart' },
+        'health.response': [{ guard: ({ event }) => event.status === 200, target: 'waiting' }, { target: 'restarting', actions: 'kill' }],
+        'health.timeout': { target: 'restarting', actions: 'kill' },
       },
     },
+    restarting: { after: { RESTART: { target: 'waiting', actions: 'start' } } },
   },
 });

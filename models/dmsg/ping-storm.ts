@@ -56,22 +56,23 @@ export interface HostLoad {
 }
 
 /**
- * A handshake, or an echo on a session. A connection is named by the
- * request id of the dial that opened it.
+ * A handshake, or an echo on a session. A session is named by the request
+ * id of the dial that opened it (the field is `session`, not `connection`:
+ * the kernel reads a request's `connection` as one of its own connections).
  */
-type Work = IncomingRequest<{ readonly type: 'dial' }> | IncomingRequest<{ readonly type: 'ping'; readonly connection: string }>;
+type Work = IncomingRequest<{ readonly type: 'dial' }> | IncomingRequest<{ readonly type: 'ping'; readonly session: string }>;
 
-/** A piece of work in progress, the connection it belongs to, and what is left of it in unloaded milliseconds of CPU. */
+/** A piece of work in progress, the session it belongs to, and what is left of it in unloaded milliseconds of CPU. */
 interface Job {
   readonly request: Work;
-  readonly connection: string;
+  readonly session: string;
   readonly remainingMs: number;
 }
 
 interface ServerContext {
   readonly io: NodeIO;
   readonly host: HostLoad;
-  /** The connections with an established session. */
+  /** The sessions established. */
   readonly sessions: readonly string[];
   readonly jobs: readonly Job[];
   /** When `jobs` was last brought up to date (on the relay's clock, which no fault here skews), and the host's load since then. */
@@ -103,7 +104,7 @@ export const queuedServer = setup({
     events: {} as
       | Work
       | IncomingRequest<{ readonly type: 'syn' }>
-      | Delivered<{ readonly type: 'hangup'; readonly connection: string }>
+      | Delivered<{ readonly type: 'hangup'; readonly session: string }>
       | { readonly type: 'served' }
       | { readonly type: 'load-changed' },
   },
@@ -118,17 +119,17 @@ export const queuedServer = setup({
       let sessions = context.sessions;
       switch (event.type) {
         case 'dial':
-          jobs = [...jobs, { request: event, connection: event.requestId, remainingMs: ACCEPT_COST_MS }];
+          jobs = [...jobs, { request: event, session: event.requestId, remainingMs: ACCEPT_COST_MS }];
           break;
         case 'ping':
           // A ping on a session the server does not hold (it restarted) is no work for it.
-          if (sessions.includes(event.connection)) jobs = [...jobs, { request: event, connection: event.connection, remainingMs: ECHO_COST_MS }];
+          if (sessions.includes(event.session)) jobs = [...jobs, { request: event, session: event.session, remainingMs: ECHO_COST_MS }];
           break;
         case 'hangup': {
           // The client closed the connection: its handshake or session, and any echo on it, end.
-          const { connection } = event;
-          jobs = jobs.filter((j) => j.connection !== connection);
-          sessions = sessions.filter((s) => s !== connection);
+          const { session } = event;
+          jobs = jobs.filter((j) => j.session !== session);
+          sessions = sessions.filter((s) => s !== session);
           break;
         }
       }
@@ -170,8 +171,8 @@ interface ClientContext extends PingFlags {
   readonly lastReconnectAtMs: number | null;
   /** The wait for the SYN in flight; doubles with every retransmission. */
   readonly synRtoMs: number;
-  /** The connection being opened or in use: the request id of its handshake. */
-  readonly connection: string | null;
+  /** The session being opened or in use: the request id of its handshake. */
+  readonly session: string | null;
 }
 
 /** A client's session: dial (SYN, then handshake), ping every period, redial when an echo misses the deadline. */
@@ -189,10 +190,10 @@ export const pingingClient = setup({
     sendSyn: ({ context }) => void context.io.request(context.server, { type: 'syn' }, { timeoutMs: context.synRtoMs }),
     resetSynRto: assign({ synRtoMs: SYN_RTO_INITIAL_MS }),
     backOffSyn: assign({ synRtoMs: ({ context }) => context.synRtoMs * 2 }),
-    handshake: assign({ connection: ({ context }) => context.io.request(context.server, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS }) }),
+    handshake: assign({ session: ({ context }) => context.io.request(context.server, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS }) }),
     // Closing the connection: the server stops working on it.
-    hangUp: ({ context }) => context.io.send(context.server, { type: 'hangup', connection: context.connection }),
-    ping: ({ context }) => void context.io.request(context.server, { type: 'ping', connection: context.connection }, { timeoutMs: context.pingDeadlineMs }),
+    hangUp: ({ context }) => context.io.send(context.server, { type: 'hangup', session: context.session }),
+    ping: ({ context }) => void context.io.request(context.server, { type: 'ping', session: context.session }, { timeoutMs: context.pingDeadlineMs }),
     reconnect: assign(({ context }) => {
       context.io.note(`reconnect: ping missed the ${context.pingDeadlineMs} ms deadline; killing the session and redialing`);
       return { reconnects: context.reconnects + 1, lastReconnectAtMs: context.io.nowMs() };
@@ -200,7 +201,7 @@ export const pingingClient = setup({
   },
 }).createMachine({
   id: 'pinging-client',
-  context: ({ input }) => ({ ...input, reconnects: 0, lastReconnectAtMs: null, synRtoMs: SYN_RTO_INITIAL_MS, connection: null }),
+  context: ({ input }) => ({ ...input, reconnects: 0, lastReconnectAtMs: null, synRtoMs: SYN_RTO_INITIAL_MS, session: null }),
   initial: 'starting',
   states: {
     starting: { after: { PHASE: 'dialing' } },

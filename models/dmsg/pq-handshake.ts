@@ -35,7 +35,6 @@ interface InitiatorContext extends HandshakeFlags {
   readonly io: NodeIO;
   readonly path: string;
   readonly peers: readonly string[];
-  readonly pending: Readonly<Record<string, { readonly peer: string; readonly startedAtMs: number }>>;
   readonly handshakes: readonly HandshakeRecord[];
 }
 
@@ -49,35 +48,31 @@ export const pqInitiator = setup({
   },
   delays: { EVERY: HANDSHAKE_EVERY_MS },
   actions: {
-    open: assign(({ context }) => {
-      const pending = { ...context.pending };
-      for (const peer of context.peers) {
-        pending[context.io.request(context.path, { type: 'hello', to: peer, x25519: 'e', kem: 'mlkem768-share' }, { timeoutMs: HANDSHAKE_TIMEOUT_MS })] = { peer, startedAtMs: context.io.nowMs() };
-      }
-      return { pending };
-    }),
+    open: ({ context }) => {
+      for (const peer of context.peers) context.io.request(context.path, { type: 'hello', to: peer, x25519: 'e', kem: 'mlkem768-share' }, { timeoutMs: HANDSHAKE_TIMEOUT_MS });
+    },
     finish: assign(({ context, event }) => {
       const e = event as ResponseEvent<'hello', { kem: string | null }> | TimeoutEvent<'hello'>;
-      const { [e.requestId]: started, ...pending } = context.pending;
-      if (started === undefined) return {};
-      const record = (result: HandshakeRecord['result'], warned: boolean, error: string | null): HandshakeRecord => ({ peer: started.peer, atMs: context.io.nowMs(), result, warned, error });
+      // The answer carries the request it answers, and so the peer it was for.
+      const peer = e.request.to as string;
+      const record = (result: HandshakeRecord['result'], warned: boolean, error: string | null): HandshakeRecord => ({ peer, atMs: context.io.nowMs(), result, warned, error });
       let done: HandshakeRecord;
       if (e.type === 'hello.timeout' || e.status !== 200) done = record('failed', false, 'handshake failed: no answer');
       else if (e.body.kem !== null) done = record('hybrid', false, null);
       else if (context.pqPolicy === 'require') {
-        done = record('failed', false, `REQUIRE_PQ: ${started.peer} did not negotiate ML-KEM; refusing a classical-only session`);
+        done = record('failed', false, `REQUIRE_PQ: ${peer} did not negotiate ML-KEM; refusing a classical-only session`);
         context.io.note(done.error!);
       } else {
         const warned = context.pqPolicy === 'warn';
-        if (warned) context.io.note(`WARNING: PQ downgrade: session with ${started.peer} is classical-only (no ML-KEM share in its answer)`);
+        if (warned) context.io.note(`WARNING: PQ downgrade: session with ${peer} is classical-only (no ML-KEM share in its answer)`);
         done = record('classical', warned, null);
       }
-      return { pending, handshakes: [...context.handshakes, done] };
+      return { handshakes: [...context.handshakes, done] };
     }),
   },
 }).createMachine({
   id: 'pq-initiator',
-  context: ({ input }) => ({ ...input, pending: {}, handshakes: [] }),
+  context: ({ input }) => ({ ...input, handshakes: [] }),
   entry: 'open',
   on: { 'hello.response': { actions: 'finish' }, 'hello.timeout': { actions: 'finish' } },
   initial: 'waiting',
@@ -108,34 +103,26 @@ export const pqResponder = setup({
 export const handshakePath = setup({
   types: {
     input: {} as { io: NodeIO },
-    context: {} as { io: NodeIO; stripping: boolean; forwarded: Readonly<Record<string, IncomingRequest>> },
+    context: {} as { io: NodeIO; stripping: boolean },
     events: {} as IncomingRequest<{ readonly type: 'hello'; readonly to: string }> | ResponseEvent<'hello', Record<string, unknown>> | TimeoutEvent<'hello'> | { readonly type: 'mitm'; readonly on: boolean },
   },
 }).createMachine({
   id: 'handshake-path',
-  context: ({ input }) => ({ io: input.io, stripping: false, forwarded: {} }),
+  context: ({ input }) => ({ io: input.io, stripping: false }),
   on: {
     mitm: { actions: assign({ stripping: ({ event }) => (event as { on: boolean }).on }) },
     hello: {
-      actions: assign(({ context, event }) => {
+      actions: ({ context, event }) => {
         const { from: _f, requestId: _r, ...message } = event as IncomingRequest<{ type: 'hello'; to: string; kem?: string | null }>;
-        const id = context.io.request((event as { to: string }).to, context.stripping ? { ...message, kem: null } : message, { timeoutMs: HANDSHAKE_TIMEOUT_MS });
-        return { forwarded: { ...context.forwarded, [id]: event as IncomingRequest } };
-      }),
+        // The answer is relayed by hand below, so the attacker strips what is in force when it passes.
+        context.io.forward(event as IncomingRequest, message.to, { timeoutMs: HANDSHAKE_TIMEOUT_MS, message: context.stripping ? { ...message, kem: null } : message, reply: () => undefined });
+      },
     },
     'hello.response': {
-      actions: assign(({ context, event }) => {
+      actions: ({ context, event }) => {
         const e = event as ResponseEvent<'hello', Record<string, unknown>>;
-        const { [e.requestId]: original, ...forwarded } = context.forwarded;
-        if (original !== undefined) context.io.reply(original, { status: e.status, body: (context.stripping ? { ...e.body, kem: null } : e.body) as never });
-        return { forwarded };
-      }),
-    },
-    'hello.timeout': {
-      actions: assign(({ context, event }) => {
-        const { [(event as TimeoutEvent).requestId]: _gone, ...forwarded } = context.forwarded;
-        return { forwarded };
-      }),
+        context.io.reply(e.forwarded!, { status: e.status, body: (context.stripping ? { ...e.body, kem: null } : e.body) as never });
+      },
     },
   },
 });

@@ -42,8 +42,6 @@ interface ServerContext extends ServerFlags {
   readonly registerNotBeforeMs: number;
   /** Request ids of this server's own calls in flight, by purpose. */
   readonly calls: Readonly<Record<string, { readonly kind: 'dial' | 'ping'; readonly peer: string } | { readonly kind: 'register' }>>;
-  /** Registrations relayed for other servers, by the id of the request to discovery. */
-  readonly relaying: Readonly<Record<string, IncomingRequest>>;
   readonly nextPeer: number;
 }
 
@@ -56,7 +54,10 @@ type ServerEvent =
   | { readonly type: 'tick' }
   | { readonly type: 'ping-tick' };
 
-type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { calls: Record<string, ServerContext['calls'][string]>; relaying: Record<string, IncomingRequest> };
+type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { calls: Record<string, ServerContext['calls'][string]> };
+
+/** A relayed registration's answer goes back to the server that asked, or 504 if discovery said nothing. */
+const relayedReply = (answer: Answer) => ('status' in answer ? { status: answer.status, body: answer.body } : { status: 504, body: 'discovery did not answer' });
 
 
 /** Starts the accept loop once its gates are open, accepting what waited in the queue. */
@@ -97,12 +98,7 @@ function register(d: Draft): void {
 }
 
 function answered(d: Draft, event: Answer): void {
-  const relayed = d.relaying[event.requestId];
-  if (relayed !== undefined) {
-    delete d.relaying[event.requestId];
-    d.io.reply(relayed, 'status' in event ? { status: event.status, body: event.body } : { status: 504, body: 'discovery did not answer' });
-    return;
-  }
+  // Answers to relayed registrations were passed on by io.forward and are in no map.
   const call = d.calls[event.requestId];
   if (call === undefined) return;
   delete d.calls[event.requestId];
@@ -127,7 +123,7 @@ export const relayServer = setup({
   delays: { TICK: DIAL_RETRY_MS, PING: SESSION_PING_MS },
   actions: {
     handle: assign(({ context, event }) => {
-      const d: Draft = { ...context, calls: { ...context.calls }, relaying: { ...context.relaying } };
+      const d: Draft = { ...context, calls: { ...context.calls } };
       if (event.type === 'dial') {
         if (d.accepting) accept(d, event as IncomingRequest);
         else if (d.backlog.length < ACCEPT_BACKLOG) d.backlog = [...d.backlog, event as IncomingRequest];
@@ -137,7 +133,7 @@ export const relayServer = setup({
         if (d.accepting && d.inbound.includes(from)) d.io.reply(event as IncomingRequest, { status: 200 });
       } else if (event.type === 'relay-register') {
         const request = event as IncomingRequest<{ type: 'relay-register'; server: string }>;
-        if (d.inbound.includes(d.disc)) d.relaying[d.io.request(d.disc, { type: 'register', server: request.server }, { timeoutMs: READ_TIMEOUT_FIX_MS + 5_000 })] = request;
+        if (d.inbound.includes(d.disc)) d.io.forward(request, d.disc, { timeoutMs: READ_TIMEOUT_FIX_MS + 5_000, message: { type: 'register', server: request.server }, reply: relayedReply });
         else d.io.reply(request, { status: 503, body: 'no route to discovery' });
       } else if (event.type === 'tick') {
         tick(d);
@@ -152,7 +148,7 @@ export const relayServer = setup({
   },
 }).createMachine({
   id: 'relay-server',
-  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: {}, relaying: {}, nextPeer: 0 }),
+  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: {}, nextPeer: 0 }),
   entry: 'handle',
   on: { '*': { actions: 'handle' } },
   type: 'parallel',

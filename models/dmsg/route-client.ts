@@ -1,12 +1,13 @@
 /**
  * A visor's raw TCP connect over skynet (3149): each attempt dials a route
- * group to the remote, then connects through it. A UI or CLI user connects,
- * uses the connection for a while, closes it, and connects again; a failed
- * attempt is retried after a second.
+ * group to the remote (a connection), then asks for the port through it. A
+ * UI or CLI user connects, uses the connection for a while, closes it, and
+ * connects again; a failed attempt is retried after a second.
  *
  * Bug flag `closeOnError`: the incident's error paths returned without
  * closing the dialed route group, leaking one per failed attempt against a
- * misconfigured remote; the fix closes it on every error path.
+ * misconfigured remote; the fix closes it on every error path. (A dial the
+ * network refuses or times out leaves nothing to close: the kernel closed it.)
  */
 import { assign, setup } from 'xstate';
 import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
@@ -21,26 +22,28 @@ export type RouteClientFlags = { readonly closeOnError: boolean };
 export const routeClient = setup({
   types: {
     input: {} as RouteClientFlags & { io: NodeIO; remote: string },
-    context: {} as RouteClientFlags & { io: NodeIO; remote: string; openGroups: number; attempts: number; failures: number },
+    context: {} as RouteClientFlags & { io: NodeIO; remote: string; group: string; attempts: number; failures: number },
     events: {} as ResponseEvent<'connect'> | TimeoutEvent<'connect'>,
   },
   delays: { RETRY: RETRY_MS, USE: USE_MS },
   guards: { connected: ({ event }) => event.type === 'connect.response' && event.status === 200 },
   actions: {
     dial: assign(({ context }) => {
-      context.io.request(context.remote, { type: 'connect' }, { timeoutMs: CONNECT_TIMEOUT_MS });
-      return { openGroups: context.openGroups + 1, attempts: context.attempts + 1 };
+      const group = context.io.connect(context.remote, { timeoutMs: CONNECT_TIMEOUT_MS });
+      context.io.requestOn(group, { type: 'connect' }, { timeoutMs: CONNECT_TIMEOUT_MS });
+      return { group, attempts: context.attempts + 1 };
     }),
     failed: assign(({ context, event }) => {
-      const why = 'status' in event ? `HTTP ${event.status} ${JSON.stringify(event.body)}` : 'timed out';
+      const why = 'status' in event ? `HTTP ${event.status} ${JSON.stringify(event.body)}` : event.reason === 'closed' ? 'no route' : 'timed out';
       context.io.note(`connect failed (${why})${context.closeOnError ? '; route group closed' : ''}`);
-      return { failures: context.failures + 1, openGroups: context.closeOnError ? context.openGroups - 1 : context.openGroups };
+      if (context.closeOnError) context.io.close(context.group);
+      return { failures: context.failures + 1 };
     }),
-    close: assign(({ context }) => ({ openGroups: context.openGroups - 1 })),
+    close: ({ context }) => context.io.close(context.group),
   },
 }).createMachine({
   id: 'route-client',
-  context: ({ input }) => ({ ...input, openGroups: 0, attempts: 0, failures: 0 }),
+  context: ({ input }) => ({ ...input, group: '', attempts: 0, failures: 0 }),
   initial: 'connecting',
   states: {
     connecting: {

@@ -34,13 +34,12 @@ export const ENTRY_REFRESH_MS = 300_000;
 export const READ_TIMEOUT_BUG_MS = 3_000;
 export const READ_TIMEOUT_FIX_MS = 30_000;
 /**
- * Time to read a small signed-entry POST over a dmsg stream: a base, plus a
- * share for every other registration being read at the same time (the
- * streams are congested during a reconnect herd). Assumed: 200 ms + 150 ms
- * per concurrent read, so a herd of 20 or more takes longer than 3 s.
+ * Time to read one small signed-entry POST off discovery's congested dmsg
+ * streams, which deliver one body at a time (discovery's capacity: one
+ * worker, see `discoveryCapacity`). Assumed: 150 ms, so the 21st of a herd
+ * arriving at once waits more than 3 s (20 x 150 ms = 3 s) and is cut off.
  */
-export const POST_READ_BASE_MS = 200;
-export const POST_READ_PER_CONCURRENT_MS = 150;
+export const POST_READ_MS = 150;
 
 /**
  * `dmsg/cold-start`: from the fleet's boot (or the last fault), every server

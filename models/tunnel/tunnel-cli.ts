@@ -1,6 +1,8 @@
 /**
- * The headless tunnel CLI process, with its listen node (one process: a
- * restart is a new process with a new node id, a new sim node here).
+ * The headless tunnel CLI process, with its listen node. A restart is a new
+ * process with a new listen node: the scenario gives the node a new address
+ * at every start (`restart: { newAddress: true }`), and the heartbeat names
+ * the current one.
  *
  * It heartbeats from the start (that is how DNS learns the node), creates the
  * tunnel, polls setup progress every POLL_MS through Envoy until ready, then

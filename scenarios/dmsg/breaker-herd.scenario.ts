@@ -43,6 +43,11 @@ export default defineScenario({
     }
     return { breaker };
   },
+  // The breaker's state is context, not a machine state: the report's timeline draws it, and the probes in flight.
+  timeline: [
+    { node: 'setup-node', name: 'breaker', value: ({ breaker }) => breaker.snapshot()?.context.state },
+    { node: 'setup-node', name: 'probes in flight', value: ({ breaker }) => { const c = breaker.snapshot()?.context; return c === undefined ? undefined : probesInFlight(c); } },
+  ],
   invariants: ({ breaker }) => [
     sometimes('breaker-opened', 'The breaker opening is the path to half-open; a search that never opens it is blind.', () => breaker.snapshot()?.context.state === 'open'),
     always('one-probe-in-half-open', 'Half-open exists to test a destination with one request; a herd there piles setups on a destination that may still be down.', () => {

@@ -69,6 +69,8 @@ export function coldStartScenario(options: { readonly fleetMax?: number } = {}) 
     },
     build: (sim, flags) => buildFleet(sim, flags, { max: fleetMax }),
     customFaults: { 'cold-start': coldStart },
+    // Registration is context: the report's timeline draws how many servers accept and are registered, as the invariant counts them.
+    timeline: [{ node: 'disc', name: 'servers serving', value: ({ disc, servers }) => (disc.status() === 'up' ? servers.filter((s) => serving(s, discoveryEntries(disc))).length : undefined) }],
     invariants: ({ disc, servers }) => [
       sometimes('fleet-booted', 'A run where the fleet never boots tests nothing.', () => disc.status() === 'up' && servers.some((s) => s.status() === 'up')),
       eventually('fleet-converges', 'A relay fleet that cannot come up from all down turns every redeploy into an outage.', CONVERGE_BOUND_MS, (world) => {

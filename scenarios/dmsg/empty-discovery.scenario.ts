@@ -14,7 +14,6 @@
 import { dmsgClient, type ClientFlags } from '../../models/dmsg/client-bootstrap.ts';
 import { discovery } from '../../models/dmsg/discovery.ts';
 import { relayServer } from '../../models/dmsg/relay-server.ts';
-import { READ_TIMEOUT_FIX_MS } from '../../models/dmsg/timing.ts';
 import { defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
 
 const SEEDED = ['srv-1', 'srv-2', 'srv-3'];
@@ -40,7 +39,7 @@ export default defineScenario({
       sim.node(id, relayServer, (io) => ({ io, disc: 'disc', peers: SEEDED.filter((p) => p !== id), acceptGatedOnTransit: false, acceptGatedOnRegistration: false }));
     }
     // Discovery with an empty store that dials nobody: it answers lookups with no entries.
-    sim.node('disc', discovery, (io) => ({ io, servers: [], dialFrom: 'store' as const, readTimeoutMs: READ_TIMEOUT_FIX_MS }));
+    sim.node('disc', discovery, (io) => ({ io, servers: [], dialFrom: 'store' as const }));
     const client = sim.node('client', dmsgClient, (io) => ({ io, disc: 'disc', seeded: SEEDED, fallbackToSeeded: flags.fallbackToSeeded }));
     return { client };
   },

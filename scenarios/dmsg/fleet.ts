@@ -4,7 +4,7 @@
  * `cold-start` fault boots `size` of them and discovery at once; late boots
  * and restarts are the explorer's crash faults around it.
  */
-import { discovery, storedEntries, type DiscoveryFlags } from '../../models/dmsg/discovery.ts';
+import { discovery, discoveryCapacity, storedEntries, type DiscoveryFlags } from '../../models/dmsg/discovery.ts';
 import { relayServer, type ServerFlags } from '../../models/dmsg/relay-server.ts';
 import type { CustomFaultHandler, NodeHandle, ScenarioBuilder } from 'chaos-testbed';
 
@@ -31,7 +31,7 @@ export function buildFleet(sim: ScenarioBuilder, flags: FleetFlags, options: { r
   const servers = configured.map((id) =>
     sim.node(id, relayServer, (io) => ({ io, disc: 'disc', peers: configured.filter((p) => p !== id), acceptGatedOnTransit: flags.acceptGatedOnTransit, acceptGatedOnRegistration: flags.acceptGatedOnRegistration }), { startAtMs: null }),
   );
-  const disc = sim.node('disc', discovery, (io) => ({ io, servers: configured, dialFrom: flags.dialFrom, readTimeoutMs: flags.readTimeoutMs }), { startAtMs: null });
+  const disc = sim.node('disc', discovery, (io) => ({ io, servers: configured, dialFrom: flags.dialFrom }), { startAtMs: null, capacity: discoveryCapacity(flags.readTimeoutMs) });
   return { disc, servers, booted: false };
 }
 

@@ -13,7 +13,7 @@
  * dmsg uptime it credits never exceeds the time dmsg really had a session,
  * plus that lag.
  */
-import { PING_DEADLINE_MS, PING_MS, PROBE_MS, uptimeVisor, type UptimeFlags } from '../../models/dmsg/uptime-probe.ts';
+import { liveSessions, PING_DEADLINE_MS, PING_MS, PROBE_MS, uptimeVisor, type UptimeFlags } from '../../models/dmsg/uptime-probe.ts';
 import { responder } from '../../models/dmsg/responder.ts';
 import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 
@@ -41,17 +41,22 @@ export default defineScenario({
     const visor = sim.node('visor', uptimeVisor, (io) => ({ io, servers: SERVERS, probeOnLiveSessions: flags.probeOnLiveSessions }));
     return { visor };
   },
+  // The latch and the sessions behind it are context: the report's timeline draws both.
+  timeline: [
+    { node: 'visor', name: 'Ready() latch', value: ({ visor }) => visor.snapshot()?.context.readyLatch },
+    { node: 'visor', name: 'live sessions', value: ({ visor }) => (visor.status() === 'up' ? liveSessions(visor).length : undefined) },
+  ],
   invariants: ({ visor }) => {
     // Truth, from outside the visor: when it last held a session to a server that was up and reachable.
     let lastLiveMs = 0;
     let trueUpMs = 0;
     let lastStepMs = 0;
     return [
-      sometimes('lost-every-session', 'Losing every session is the state the latch hides; a search that never gets there is blind.', () => visor.snapshot()?.context.sessions.length === 0 && (visor.snapshot()?.context.readyLatch ?? false)),
+      sometimes('lost-every-session', 'Losing every session is the state the latch hides; a search that never gets there is blind.', () => liveSessions(visor).length === 0 && (visor.snapshot()?.context.readyLatch ?? false)),
       always('probe-reflects-sessions', 'An uptime panel that shows dmsg up while it has no server misleads every operator who reads it.', (world) => {
         const c = visor.snapshot()?.context;
         if (c === undefined) return true;
-        if (c.sessions.length > 0) {
+        if (liveSessions(visor).length > 0) {
           trueUpMs += world.nowMs - lastStepMs;
           lastLiveMs = world.nowMs;
         }

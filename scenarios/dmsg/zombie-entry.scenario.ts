@@ -11,7 +11,7 @@
  * reorders its link to discovery. Invariant: once Close() has returned,
  * discovery never again advertises the server.
  */
-import { entryPublisher, entryStore, type PublisherFlags } from '../../models/dmsg/entry-publisher.ts';
+import { ENTRY_STORE_CAPACITY, entryPublisher, entryStore, type PublisherFlags } from '../../models/dmsg/entry-publisher.ts';
 import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
 
 export default defineScenario({
@@ -31,7 +31,7 @@ export default defineScenario({
     custom: { close: { fields: {} } },
   },
   build(sim, flags) {
-    const disc = sim.node('disc', entryStore, (io) => ({ io }));
+    const disc = sim.node('disc', entryStore, (io) => ({ io }), { capacity: ENTRY_STORE_CAPACITY });
     const server = sim.node('srv-1', entryPublisher, (io) => ({ io, disc: 'disc', closeJoinsPublishers: flags.closeJoinsPublishers }));
     return { disc, server };
   },

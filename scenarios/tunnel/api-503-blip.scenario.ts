@@ -7,8 +7,9 @@
  * was on the slow-but-working path. The fix: ride out up to 10 consecutive
  * transient errors (~7.5 s) and then bail; a hard error bails at once.
  *
- * The explorer draws Envoy blips (503s and resets), control-plane crashes
- * (some for good), slow reconciles and revoked access.
+ * The explorer draws Envoy blips (windows of 503s and resets, and one-shot
+ * 503s for the next few requests), control-plane crashes (some for good),
+ * slow reconciles and revoked access.
  */
 import { MAX_CONSECUTIVE_POLL_ERRORS, UNREACHABLE_BAIL_BOUND_MS } from '../../models/tunnel/timing.ts';
 import { always, defineScenario, eventually, sometimes, violated } from 'chaos-testbed';
@@ -31,27 +32,29 @@ export default defineScenario({
     maxFaults: 3,
     kinds: {
       'http-error': { nodes: ['envoy'], statuses: [503, 502], durationMs: [200, 20_000] },
+      // "The next poll gets a 503": the next `count` requests (of a type, or any) through Envoy.
+      'request-fault': { nodes: ['envoy'], types: [null, 'get-progress', 'create'], modes: ['error'], statuses: [503, 502], count: [1, 12] },
       crash: { nodes: ['api'], downMs: [1_000, 30_000], permanent: true },
     },
     custom: { 'slow-reconcile': { fields: { durationMs: [5_000, 60_000] } }, 'revoke-access': { fields: {} } },
   },
-  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground', processes: 1 }),
+  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground' }),
   customFaults: CONTROL_PLANE_FAULTS,
-  invariants: ({ api, processes: [cli] }) => {
+  invariants: ({ api, cli }) => {
     let mostErrors = 0;
     let unreachableSinceMs: number | null = null;
     const inSetup = () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       return c !== undefined && c.bail === null && c.verifiedAtMs === null;
     };
     return [
       sometimes('rode-out-errors', 'Setup succeeding after transient errors is the path the bug kills; a search that never gets there is blind.', () => {
-        const c = cli!.snapshot()?.context;
+        const c = cli.snapshot()?.context;
         mostErrors = Math.max(mostErrors, c?.consecutiveErrors ?? 0);
         return mostErrors > 0 && c?.verifiedAtMs !== null && c?.verifiedAtMs !== undefined;
       }),
       always('blip-does-not-abort', 'A setup that the next poll would have carried through must not die of a blip shorter than the retry budget.', () => {
-        const bail = cli!.snapshot()?.context.bail;
+        const bail = cli.snapshot()?.context.bail;
         if (bail == null || bail.consecutiveErrors === 0 || bail.consecutiveErrors >= MAX_CONSECUTIVE_POLL_ERRORS) return true;
         return violated(`setup aborted after ${bail.consecutiveErrors} consecutive transient error(s), fewer than ${MAX_CONSECUTIVE_POLL_ERRORS}: ${bail.reason}`, {
           consecutiveErrors: bail.consecutiveErrors,
@@ -73,7 +76,7 @@ export default defineScenario({
         return violated(`the control plane answered a setup call 403 at t=${refusedAtMs} ms and the CLI is still in setup ${world.nowMs - refusedAtMs} ms later`, { refusedAtMs });
       }),
       eventually('setup-completes', 'Once the faults are over, setup must finish (or have stopped for a reason the user can act on).', 60_000, () => {
-        const c = cli!.snapshot()?.context;
+        const c = cli.snapshot()?.context;
         if (c === undefined) return violated('the CLI is down');
         if (c.verifiedAtMs !== null) return true;
         if (c.bail !== null && (c.bail.consecutiveErrors >= MAX_CONSECUTIVE_POLL_ERRORS || c.hardErrorAtMs !== null)) return true;

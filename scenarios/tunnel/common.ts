@@ -1,7 +1,8 @@
 /**
  * The system every tunnel scenario runs: the authoritative DNS, the tunnel
  * control plane (`api`) behind Envoy, the iroh gateway, and the CLI process
- * (`tunnel-1`; later processes, after a restart, are `tunnel-2`, ...).
+ * (`tunnel`; each start after the first is a new process with a new listen
+ * node, so a new address: `tunnel@2`, `tunnel@3`, ...).
  */
 import { authoritativeDns } from '../../models/tunnel/dns.ts';
 import { envoy } from '../../models/tunnel/envoy.ts';
@@ -22,24 +23,21 @@ export const HOSTNAME = 'talk-known-phk4r.datumproxy.net';
 export interface TunnelSystem {
   readonly api: NodeHandle<typeof tunnelApi>;
   readonly gateway: NodeHandle<typeof gateway>;
-  /** CLI processes in start order; only the first starts at t=0. */
-  readonly processes: readonly NodeHandle<typeof tunnelCli>[];
-  /** The next process to start after a stop. */
-  next: number;
+  /** The CLI: one node, a new process (and address) at each start. */
+  readonly cli: NodeHandle<typeof tunnelCli>;
 }
 
-export function buildTunnelSystem(sim: ScenarioBuilder, flags: TunnelFlags, options: { mode: 'foreground' | 'detach'; processes: number }): TunnelSystem {
+export function buildTunnelSystem(sim: ScenarioBuilder, flags: TunnelFlags, options: { mode: 'foreground' | 'detach' }): TunnelSystem {
   // Servers first: nodes start in declaration order, and the CLI talks at once.
   sim.node('dns', authoritativeDns, (io) => ({ io }));
   const api = sim.node('api', tunnelApi, (io) => ({ io, dns: 'dns', hostname: HOSTNAME }));
   sim.node('envoy', envoy, (io) => ({ io, upstream: 'api' }));
   const gw = sim.node('gateway', gateway, (io) => ({ io, dns: 'dns', reResolveOnDialFailure: flags.reResolveOnDialFailure }));
-  const processes = Array.from({ length: options.processes }, (_, i) =>
-    sim.node(`tunnel-${i + 1}`, tunnelCli, (io) => ({ io, api: 'envoy', gateway: 'gateway', hostname: HOSTNAME, mode: options.mode, pollErrors: flags.pollErrors, readiness: flags.readiness }), {
-      startAtMs: i === 0 ? 0 : null,
-    }),
-  );
-  return { api, gateway: gw, processes, next: 1 };
+  const cli = sim.node('tunnel', tunnelCli, (io) => ({ io, api: 'envoy', gateway: 'gateway', hostname: HOSTNAME, mode: options.mode, pollErrors: flags.pollErrors, readiness: flags.readiness }), {
+    // The user starts it again by hand (a fault), never a supervisor.
+    restart: { policy: 'never', delayMs: 0, newAddress: true },
+  });
+  return { api, gateway: gw, cli };
 }
 
 /** Faults of the control plane: a slow reconcile, and access revoked. */

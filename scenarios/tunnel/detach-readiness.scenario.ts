@@ -31,30 +31,30 @@ export default defineScenario({
     kinds: {
       'http-error': { nodes: ['envoy'], statuses: [503], durationMs: [200, 5_000] },
       // A slow network between the user and the API (Envoy's own upstream is local and fast).
-      delay: { links: [['tunnel-1', 'envoy']], extraMs: [100, 3_000], durationMs: [1_000, 30_000] },
+      delay: { links: [['tunnel', 'envoy']], extraMs: [100, 3_000], durationMs: [1_000, 30_000] },
     },
     custom: { 'slow-reconcile': { fields: { durationMs: [1_000, 60_000] } } },
   },
-  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'detach', processes: 1 }),
+  build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'detach' }),
   customFaults: { 'slow-reconcile': CONTROL_PLANE_FAULTS['slow-reconcile'] },
-  invariants: ({ processes: [cli] }) => [
+  invariants: ({ cli }) => [
     sometimes('not-ready-in-window', 'A setup slower than the window is where the exit code can lie.', () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       return c !== undefined && c.exit !== null && (c.verifiedAtMs === null || c.verifiedAtMs > c.exit.atMs);
     }),
     always('exit-0-means-verified', 'A script that gets exit 0 and a hostname sends traffic to it at once; the proxy must have been seen responding.', () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       if (c?.exit == null || c.exit.code !== 0) return true;
       if (c.verifiedAtMs !== null && c.verifiedAtMs <= c.exit.atMs && c.exit.printedHostname) return true;
       return violated(`exited 0 at t=${c.exit.atMs} ms and printed https://${c.hostname}, but the proxy had not been seen responding (${c.exit.reason})`, { exitAtMs: c.exit.atMs, reason: c.exit.reason });
     }),
     always('not-ready-exits-75', `Past the ${DETACH_WINDOW_MS} ms window without readiness the parent must exit ${EXIT_NOT_READY}, not wait or claim success.`, () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       if (c?.exit == null || c.exit.code !== 0 || c.verifiedAtMs !== null) return true;
       return violated(`exited 0 without readiness; expected ${EXIT_NOT_READY}`, { code: c.exit.code });
     }),
     eventually('daemon-comes-up', 'Whatever the parent said, the detached daemon must bring the tunnel up once the control plane is back.', 90_000, () => {
-      const c = cli!.snapshot()?.context;
+      const c = cli.snapshot()?.context;
       if (c === undefined) return violated('the CLI is down');
       if (c.verifiedAtMs !== null || (c.bail !== null && c.bail.consecutiveErrors >= MAX_CONSECUTIVE_POLL_ERRORS)) return true;
       return violated(`not verified yet${c.bail === null ? '' : `; the daemon gave up: ${c.bail.reason}`}`);

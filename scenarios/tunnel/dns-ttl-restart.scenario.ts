@@ -9,17 +9,14 @@
  * sub-second; the TTL is the whole delay.
  *
  * The user stops the tunnel (Ctrl-C) and starts it again, a new process with
- * a new listen node, at times the explorer chooses. Invariant (what `fixed`
+ * a new listen node (a new address), at times the explorer chooses. Invariant (what `fixed`
  * must do): from restart to proxy responding within
  * RESTART_RESPONDING_BOUND_MS (5 s), whatever the restart time. The fix: the
  * gateway evicts the answer and resolves again when a dial fails.
  */
 import { RESTART_RESPONDING_BOUND_MS } from '../../models/tunnel/timing.ts';
 import { always, defineScenario, sometimes, violated } from 'chaos-testbed';
-import { buildTunnelSystem, TUNNEL_BUGGY, TUNNEL_FIXED, type TunnelSystem } from './common.ts';
-
-/** Three processes: the first run and two restarts. */
-const PROCESSES = 3;
+import { buildTunnelSystem, TUNNEL_BUGGY, TUNNEL_FIXED } from './common.ts';
 
 /** The scenario, with the restart bound as a parameter (calibration stretches it to watch the whole wait). */
 export function dnsTtlRestartScenario(options: { readonly boundMs?: number } = {}) {
@@ -39,39 +36,33 @@ export function dnsTtlRestartScenario(options: { readonly boundMs?: number } = {
       kinds: {},
       custom: { 'ctrl-c-restart': { fields: { durationMs: [0, 60_000] } } },
     },
-    build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground', processes: PROCESSES }),
+    build: (sim, flags) => buildTunnelSystem(sim, flags, { mode: 'foreground' }),
     customFaults: {
       'ctrl-c-restart': {
         about: 'The user stops the tunnel (Ctrl-C) and, durationMs later, starts it again: a new process with a new listen node.',
         validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (time between stop and start)"),
-        apply: (_f, system) => {
-          const running = system.processes.find((p) => p.status() === 'up');
-          if (running === undefined || system.next >= system.processes.length) return false;
-          running.crash();
+        apply: (_f, { cli }) => {
+          if (cli.status() !== 'up') return false;
+          cli.crash();
           return true;
         },
-        heal: (_f, system: TunnelSystem) => {
-          if (system.processes.some((p) => p.status() === 'up')) return;
-          system.processes[system.next++]?.start();
-        },
+        heal: (_f, { cli }) => cli.start(),
       },
     },
-    invariants: ({ processes }) => {
+    invariants: ({ cli }) => {
+      // When each process after the first (by its address) was first seen running.
       const startedAtMs = new Map<string, number>();
       return [
-        sometimes('responded-after-restart', 'A restarted tunnel that responds again is the path the stale answer delays.', () => processes.slice(1).some((p) => p.snapshot()?.context.verifiedAtMs != null)),
+        sometimes('responded-after-restart', 'A restarted tunnel that responds again is the path the stale answer delays.', () => cli.starts() > 1 && cli.snapshot()?.context.verifiedAtMs != null),
         always('restart-responds-quickly', `After a restart the tunnel must answer through the proxy within ${boundMs} ms, whenever the restart happens.`, (world) => {
-          for (const process of processes.slice(1)) {
-            const c = process.snapshot()?.context;
-            if (c === undefined) continue;
-            if (!startedAtMs.has(process.id)) startedAtMs.set(process.id, world.nowMs);
-            const startMs = startedAtMs.get(process.id)!;
-            const waitedMs = (c.verifiedAtMs ?? world.nowMs) - startMs;
-            if (waitedMs > boundMs && c.exit === null) {
-              return violated(`${process.id} started at t=${startMs} ms and the proxy has not responded for ${waitedMs} ms: the gateway still dials the old node`, { process: process.id, waitedMs });
-            }
-          }
-          return true;
+          const c = cli.snapshot()?.context;
+          if (c === undefined || cli.starts() === 1) return true;
+          const process = cli.address();
+          if (!startedAtMs.has(process)) startedAtMs.set(process, world.nowMs);
+          const startMs = startedAtMs.get(process)!;
+          const waitedMs = (c.verifiedAtMs ?? world.nowMs) - startMs;
+          if (waitedMs <= boundMs || c.exit !== null) return true;
+          return violated(`${process} started at t=${startMs} ms and the proxy has not responded for ${waitedMs} ms: the gateway still dials the old node`, { process, waitedMs });
         }),
       ];
     },

@@ -18,9 +18,13 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import canary from '../../scenarios/canary/lease.scenario.ts';
+import { fileURLToPath } from 'node:url';
+
+const CANARY_FILE = fileURLToPath(new URL('../../scenarios/canary/lease.scenario.ts', import.meta.url));
 import { runCases, type CampaignSpec } from '../explore/campaign.ts';
 import { drawPlan, exploreRun } from '../explore/explore-run.ts';
-import { runCasesInWorkers } from '../explore/worker-pool.ts';
+import { WorkerPool } from '../explore/pool/pool.ts';
+import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
 import { run } from '../kernel/run.ts';
 
 const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 1000);
@@ -79,18 +83,24 @@ for (let index = 0; ; index++) {
 }
 process.stderr.write(`canary buggy: first failure in run ${firstFailureRun} after ${detectMs.toFixed(0)}ms, shrunk to ${planSize} fault(s) in ${shrinkMs.toFixed(0)}ms more\n`);
 
-// 3. workers
+// 3. workers: warm pools of one and of two worker threads on the same campaign
+const pools = { one: new WorkerPool({ size: 1, runTimeoutMs: 60_000, memoryMb: 2048 }), two: new WorkerPool({ size: 2, runTimeoutMs: 60_000, memoryMb: 2048 }) };
+const onPool = (pool: WorkerPool, runs: number) => runCampaignOnPool(pool, { file: CANARY_FILE, id: canary.id }, canary, spec('fixed', runs));
+await onPool(pools.one, 200); // warm-up: load the scenario, compile the hot paths
+await onPool(pools.two, 400);
 const ratios: number[] = [];
 const serialRates: number[] = [];
 const pairRates: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const one = timed(() => runCases(canary, spec('fixed', WORKER_RUNS)));
-  const two = await timedAsync(() => runCasesInWorkers(canary, spec('fixed', WORKER_RUNS), 2));
+  const one = await timedAsync(() => onPool(pools.one, WORKER_RUNS));
+  const two = await timedAsync(() => onPool(pools.two, WORKER_RUNS));
   serialRates.push(WORKER_RUNS / (one.ms / 1000));
   pairRates.push(WORKER_RUNS / (two.ms / 1000));
   ratios.push(one.ms / two.ms);
   process.stderr.write(`workers round ${round + 1}/${ROUNDS}: 1 worker ${one.ms.toFixed(0)}ms, 2 workers ${two.ms.toFixed(0)}ms\n`);
 }
+await pools.one.close();
+await pools.two.close();
 
 /** Speed-up of two threads over one on the same total work, for `body` run in a worker. */
 async function threadCeiling(body: string): Promise<number> {

@@ -1,32 +1,51 @@
 /**
  * Command-line flags: parsing, checking and `--help`. Anything wrong with
- * them is an {@link InputError}: one line on stderr, exit code 2.
+ * them is an {@link InputError}: one line on stderr, exit code 2, before any
+ * work.
+ *
+ * The first argument may name a command (`run`, `replay`, `list`, `merge`,
+ * `init`); without one the command is `run`, and the older flag forms
+ * (`--list`, `--replay FILE`, `--merge FILES`) still pick the others.
  */
 import { parseArgs } from 'node:util';
 import { InputError } from '../kernel/plan-file.ts';
 
-/** What the user asked for. */
+export const COMMANDS = ['run', 'replay', 'list', 'merge', 'init'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** What the user asked for. `undefined` means "not given": the config's default, then the built-in one. */
 export interface CliOptions {
+  readonly command: Command;
+  /** Positional arguments after the command: scenario files or globs, a repro file, shard files, a folder. */
+  readonly args: readonly string[];
   readonly help: boolean;
-  readonly list: boolean;
+  readonly version: boolean;
+  readonly config: string | undefined;
   readonly scenario: string | undefined;
-  readonly variant: string;
-  readonly seed: number;
+  readonly variant: string | undefined;
+  readonly seed: number | undefined;
   readonly plan: string | undefined;
   readonly runs: number | undefined;
   readonly timeBudgetMs: number | undefined;
-  readonly workers: number;
-  readonly shard: { readonly index: number; readonly count: number } | undefined;
-  readonly merge: readonly string[] | undefined;
-  readonly replay: string | undefined;
+  readonly workers: number | undefined;
+  readonly shard: Shard | undefined;
+  readonly deep: boolean;
+  /** Continue an interrupted command from its journal. */
+  readonly resume: boolean;
+  /** Wall time one run may take before the watchdog calls it a hang. */
+  readonly runTimeoutMs: number | undefined;
+  /** Heap limit of each worker, in MB. */
+  readonly runMemoryMb: number | undefined;
   readonly emitTest: boolean;
   readonly stopOnFailure: boolean;
-  readonly out: string;
+  readonly out: string | undefined;
   readonly junit: string | undefined;
   readonly json: boolean;
   readonly trace: boolean;
   readonly selfCheck: boolean;
 }
+
+import type { Shard } from '../explore/shard.ts';
 
 /** Exit codes, typed by outcome so CI can tell what kind of failure it saw. */
 export const EXIT = {
@@ -36,116 +55,117 @@ export const EXIT = {
   nondeterminism: 3,
   modelCrash: 4,
   budgetExceeded: 5,
+  modelHang: 6,
+  resourceExhausted: 7,
 } as const;
 
-/** Runs of a campaign when neither --runs nor --time-budget is given. */
+/** Runs of a campaign when neither --runs, the config nor --time-budget says. */
 export const DEFAULT_RUNS = 200;
+export const DEFAULT_SEED = 1;
+export const DEFAULT_OUT = 'reports/out';
 
-export const HELP = `Usage: npm run sim -- [options]
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  config: { type: 'string' },
+  list: { type: 'boolean' },
+  scenario: { type: 'string' },
+  variant: { type: 'string' },
+  seed: { type: 'string' },
+  plan: { type: 'string' },
+  runs: { type: 'string' },
+  'time-budget': { type: 'string' },
+  workers: { type: 'string' },
+  shard: { type: 'string' },
+  deep: { type: 'boolean' },
+  resume: { type: 'boolean' },
+  'run-timeout': { type: 'string' },
+  'run-memory': { type: 'string' },
+  merge: { type: 'boolean' },
+  replay: { type: 'string' },
+  'emit-test': { type: 'boolean' },
+  'stop-on-failure': { type: 'boolean' },
+  out: { type: 'string' },
+  junit: { type: 'string' },
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  'self-check': { type: 'boolean' },
+} as const;
 
-Deterministic-simulation chaos testbed: runs xstate models of distributed
-control planes on a seeded virtual clock, searches fault plans with
-fast-check, and shrinks a failure to a minimal plan that replays exactly.
+type Flag = keyof typeof FLAGS;
 
-With no options, runs the whole incident library: each scenario's buggy
-variant must fail and its fixed variant must hold.
-
-Modes:
-  --list                  list scenario ids with their variants
-  --scenario ID           a campaign on one scenario (family/name, see --list)
-  --scenario ID --plan F  one run of the fault plan in F ({"faults": [...]})
-  --replay FILE           replay a repro file; it must give the recorded trace hash
-  --merge FILE...         combine shard results (from --shard) into one campaign
-
-Options:
-  --variant V             buggy (default), fixed, or another the scenario names
-  --seed N                campaign seed, or the run's seed with --plan (0..4294967295, default 1)
-  --runs K                campaign runs (default ${DEFAULT_RUNS})
-  --time-budget T         stop the campaign after T of wall time (30s, 2m, 1h)
-  --workers N             run the campaign on N threads: the main one and N-1 workers (default 1)
-  --shard I/N             run the I-th of N slices of the runs (I from 1), for a CI matrix
-  --stop-on-failure       end a campaign at its first failing run
-  --self-check            run each run twice and compare traces; exit 3 at the first difference
-  --emit-test             with --replay: write a vitest regression test to test/regressions/
-  --out DIR               where repro files, reports, the index and shard results go (default reports/out)
-  --junit FILE            write JUnit XML of the results
-  --json                  print exactly one JSON document on stdout; logs go to stderr
-  --trace                 with --plan or --replay: print the full trace
-  -h, --help              this text
-
-Exit codes:
-  0  pass: every invariant held (library: every expectation held)
-  1  invariant violation (safety or liveness); library: an expectation failed
-  2  bad input: unknown scenario or variant, bad flag, malformed plan or repro file
-  3  nondeterminism: wall clock or unseeded randomness used, or a replay diverged
-  4  model crash: a model threw
-  5  budget exceeded: too many events, or a livelock at one virtual instant
-
-Examples:
-  npm run sim -- --scenario canary/lease --runs 500 --seed 7
-  npm run sim -- --scenario canary/lease --variant fixed --time-budget 30s --workers 2
-  npm run sim -- --replay reports/out/repros/canary__lease-buggy-1a2b3c4d.repro.json
-  npm run sim -- --scenario canary/lease --seed 7 --plan plan.json --trace
-`;
+/** Flags each command takes (besides --help, --version and --config). */
+const ACCEPTS: Record<Command, readonly Flag[]> = {
+  run: ['scenario', 'variant', 'seed', 'plan', 'runs', 'time-budget', 'workers', 'shard', 'deep', 'resume', 'run-timeout', 'run-memory', 'stop-on-failure', 'out', 'junit', 'json', 'trace', 'self-check'],
+  replay: ['emit-test', 'json', 'trace', 'run-timeout', 'run-memory'],
+  list: ['json'],
+  merge: ['out', 'junit', 'json', 'workers', 'run-timeout', 'run-memory'],
+  init: [],
+};
 
 /** Parses argv (without the node and script entries). */
 export function parseCli(argv: readonly string[]): CliOptions {
+  const named = COMMANDS.find((c) => c === argv[0]);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        list: { type: 'boolean' },
-        scenario: { type: 'string' },
-        variant: { type: 'string' },
-        seed: { type: 'string' },
-        plan: { type: 'string' },
-        runs: { type: 'string' },
-        'time-budget': { type: 'string' },
-        workers: { type: 'string' },
-        shard: { type: 'string' },
-        merge: { type: 'boolean' },
-        replay: { type: 'string' },
-        'emit-test': { type: 'boolean' },
-        'stop-on-failure': { type: 'boolean' },
-        out: { type: 'string' },
-        junit: { type: 'string' },
-        json: { type: 'boolean' },
-        trace: { type: 'boolean' },
-        'self-check': { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: named === undefined ? [...argv] : argv.slice(1), strict: true, allowPositionals: true, options: FLAGS });
   } catch (error) {
     throw new InputError(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
   const v = parsed.values;
-  if (parsed.positionals.length > 0 && !v.merge) throw new InputError(`unexpected argument '${parsed.positionals[0]}' (see --help)`);
-  if (v.merge && parsed.positionals.length === 0) throw new InputError('--merge needs the shard result files to combine');
-  if (v['emit-test'] && v.replay === undefined) throw new InputError('--emit-test goes with --replay FILE');
+  const legacy = v.list ? 'list' : v.replay !== undefined ? 'replay' : v.merge ? 'merge' : undefined;
+  if (named !== undefined && legacy !== undefined) throw new InputError(`--${legacy} does not go with the '${named}' command (see --help)`);
+  if ([v.list, v.replay !== undefined, v.merge].filter(Boolean).length > 1) throw new InputError('--list, --replay and --merge are different commands: give one (see --help)');
+  const command: Command = named ?? legacy ?? 'run';
+  const args = v.replay !== undefined ? [v.replay, ...parsed.positionals] : parsed.positionals;
+  if (!(v.help ?? false) && !(v.version ?? false)) checkFlagsFit(command, v as Record<string, unknown>, args);
   return {
+    command,
+    args,
     help: v.help ?? false,
-    list: v.list ?? false,
+    version: v.version ?? false,
+    config: v.config,
     scenario: v.scenario,
-    variant: v.variant ?? 'buggy',
-    seed: parseSeed(v.seed ?? '1'),
+    variant: v.variant,
+    seed: v.seed === undefined ? undefined : parseSeed(v.seed),
     plan: v.plan,
     runs: v.runs === undefined ? undefined : positiveInt('--runs', v.runs),
-    timeBudgetMs: v['time-budget'] === undefined ? undefined : parseDuration(v['time-budget']),
-    workers: v.workers === undefined ? 1 : positiveInt('--workers', v.workers),
-    shard: v.shard === undefined ? undefined : parseShard(v.shard),
-    merge: v.merge ? parsed.positionals : undefined,
-    replay: v.replay,
+    timeBudgetMs: v['time-budget'] === undefined ? undefined : parseDuration(v['time-budget'], '--time-budget'),
+    workers: v.workers === undefined ? undefined : positiveInt('--workers', v.workers),
+    shard: v.shard === undefined ? undefined : parseShard(v.shard, process.env.JOB_COMPLETION_INDEX),
+    deep: v.deep ?? false,
+    resume: v.resume ?? false,
+    runTimeoutMs: v['run-timeout'] === undefined ? undefined : parseDuration(v['run-timeout'], '--run-timeout'),
+    runMemoryMb: v['run-memory'] === undefined ? undefined : positiveInt('--run-memory', v['run-memory']),
     emitTest: v['emit-test'] ?? false,
     stopOnFailure: v['stop-on-failure'] ?? false,
-    out: v.out ?? 'reports/out',
+    out: v.out,
     junit: v.junit,
     json: v.json ?? false,
     trace: v.trace ?? false,
     selfCheck: v['self-check'] ?? false,
   };
+}
+
+/** Refuses flags the command does not take and arguments it cannot use, naming the first. */
+function checkFlagsFit(command: Command, values: Record<string, unknown>, args: readonly string[]): void {
+  const always = new Set<string>(['help', 'version', 'config', 'list', 'replay', 'merge']);
+  for (const [flag, value] of Object.entries(values)) {
+    if (value === undefined || always.has(flag)) continue;
+    if (!(ACCEPTS[command] as readonly string[]).includes(flag)) throw new InputError(`--${flag} does not go with '${command}' (see --help)`);
+  }
+  if (command === 'replay' && args.length !== 1) throw new InputError(args.length === 0 ? 'replay needs a repro file: replay FILE' : `replay takes one repro file, got ${args.length}`);
+  if (command === 'merge' && args.length === 0) throw new InputError('merge needs the shard result files to combine');
+  if (command === 'init' && args.length > 1) throw new InputError(`init takes at most one folder, got ${args.length}`);
+  if (command === 'run') {
+    if (values.plan !== undefined && (values.shard !== undefined || values.deep !== undefined)) throw new InputError('--plan runs one plan: it does not go with --shard or --deep');
+    if (values.deep !== undefined && (values.variant !== undefined || values.scenario !== undefined || values['self-check'] !== undefined)) {
+      throw new InputError('--deep checks every expectation of every scenario: it does not go with --variant, --scenario or --self-check');
+    }
+    if (values['self-check'] !== undefined && values.shard !== undefined) throw new InputError('--self-check does not go with --shard');
+    if (values['self-check'] !== undefined && values.resume !== undefined) throw new InputError('--self-check does not go with --resume');
+    if (values.trace !== undefined && values.plan === undefined) throw new InputError('--trace goes with --plan FILE (or with replay)');
+  }
 }
 
 function parseSeed(text: string): number {
@@ -165,20 +185,31 @@ function positiveInt(flag: string, text: string): number {
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `2m`, `1h`, `500ms`, or a bare number of seconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = '--time-budget'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (match === null) throw new InputError(`--time-budget must look like 30s, 2m or 1h, got '${text}'`);
+  if (match === null) throw new InputError(`${flag} must look like 30s, 2m or 1h, got '${text}'`);
   const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's']!;
-  if (!(ms >= 1)) throw new InputError(`--time-budget must be at least 1ms, got '${text}'`);
+  if (!(ms >= 1) || !Number.isSafeInteger(Math.round(ms))) throw new InputError(`${flag} must be at least 1ms, got '${text}'`);
   return Math.round(ms);
 }
 
-function parseShard(text: string): { index: number; count: number } {
+/**
+ * `I/N` (I from 1), or `auto/N`, which takes I from `JOB_COMPLETION_INDEX`
+ * (0-based), as a Kubernetes Indexed Job sets it in each pod.
+ */
+export function parseShard(text: string, completionIndex: string | undefined): Shard {
+  const auto = /^auto\/(\d+)$/.exec(text);
+  if (auto !== null) {
+    if (completionIndex === undefined || !/^\d+$/.test(completionIndex)) {
+      throw new InputError(`--shard auto/${auto[1]} takes its index from JOB_COMPLETION_INDEX, which is ${completionIndex === undefined ? 'not set' : `'${completionIndex}'`}`);
+    }
+    return parseShard(`${Number(completionIndex) + 1}/${auto[1]}`, undefined);
+  }
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (match === null || count < 1 || index < 1 || index > count) {
-    throw new InputError(`--shard must be I/N with 1 <= I <= N (say 1/4), got '${text}'`);
+    throw new InputError(`--shard must be I/N with 1 <= I <= N (say 1/4), or auto/N, got '${text}'`);
   }
   return { index, count };
 }

@@ -1,43 +1,57 @@
+#!/usr/bin/env node
 /**
- * `npm run sim`: the testbed's command line. Reads flags, runs what they ask
- * for, and exits with a code typed by outcome (see `--help`). Bad input is
- * one line on stderr and exit 2, never a stack trace.
+ * `chaos-testbed` (and `npm run sim` in its own repository): the command
+ * line. Reads flags, runs what they ask for, and exits with a code typed by
+ * outcome (see `--help`). Bad input is one line on stderr and exit 2, never
+ * a stack trace.
  */
-import { SCENARIOS } from '../../scenarios/index.ts';
+// First: scenario files loaded later must capture guarded clocks and random sources.
+import '../kernel/guard-install.ts';
 import { InputError } from '../kernel/plan-file.ts';
-import { variantNames } from '../kernel/scenario.ts';
-import { EXIT, HELP, parseCli } from './args.ts';
-import { campaignCommand, mergeCommand } from './campaign-command.ts';
-import { stableStringify } from '../kernel/stable-json.ts';
-import { libraryCommand } from './library-command.ts';
+import { openProject } from '../load/config.ts';
+import { discoverScenarios } from '../load/discover.ts';
+import { EXIT, parseCli } from './args.ts';
+import { helpText } from './help.ts';
+import { CLI, VERSION } from '../identity.ts';
+import { initCommand } from './init-command.ts';
+import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
-import { checkVariant, findScenarioOrThrow } from './scenarios.ts';
-import { singleRun } from './single-run.ts';
+import { runCommand } from './run-command.ts';
+import { mergeCommand } from './shards.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseCli(argv);
   if (options.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(helpText(CLI, VERSION));
     return EXIT.pass;
   }
-  if (options.list) return list(options.json);
-  if (options.replay !== undefined) return replayCommand(options.replay, options);
-  if (options.merge !== undefined) return mergeCommand(options.merge, options);
-  if (options.scenario === undefined) {
-    if (options.plan !== undefined) throw new InputError('--plan needs --scenario ID');
-    return libraryCommand(options);
+  if (options.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.pass;
   }
-  const scenario = findScenarioOrThrow(options.scenario);
-  checkVariant(scenario, options.variant);
-  if (options.plan !== undefined) return singleRun(scenario, options, options.plan);
-  return campaignCommand(scenario, options);
+  if (options.command === 'init') return initCommand(options.args[0] ?? '.');
+  const project = await openProject(process.cwd(), options.config);
+  switch (options.command) {
+    case 'replay':
+      return replayCommand(options.args[0]!, options, project);
+    case 'merge':
+      return mergeCommand(options.args, options, project);
+    case 'list': {
+      const patterns = options.args.length > 0 ? options.args : project.config?.scenarios;
+      if (patterns === undefined) throw new InputError(`no scenario files: name them (${CLI} list incidents/*.scenario.ts) or list them in chaos-testbed.config.ts`);
+      return listCommand(await discoverScenarios(patterns, options.args.length > 0 ? process.cwd() : project.root), options.json);
+    }
+    case 'run':
+      return runCommand(options, project);
+  }
 }
 
-function list(json: boolean): number {
-  const rows = SCENARIOS.map((s) => ({ id: s.id, title: s.title, variants: variantNames(s) }));
-  if (json) process.stdout.write(stableStringify(rows) + '\n');
-  else for (const row of rows) process.stdout.write(`${row.id.padEnd(32)} ${row.variants.join(', ').padEnd(24)} ${row.title}\n`);
-  return EXIT.pass;
+// A reader that went away (`| head`) is not an error of ours: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.pass);
+  });
 }
 
 try {

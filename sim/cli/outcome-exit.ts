@@ -15,5 +15,9 @@ export function exitCode(outcome: Outcome): number {
       return EXIT.modelCrash;
     case 'budget-exceeded':
       return EXIT.budgetExceeded;
+    case 'model-hang':
+      return EXIT.modelHang;
+    case 'resource-exhausted':
+      return EXIT.resourceExhausted;
   }
 }

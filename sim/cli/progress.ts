@@ -1,34 +1,72 @@
 /**
- * A progress bar on stderr, drawn only on a terminal and never under CI, so
- * logs and pipes stay clean.
+ * The progress line on stderr (cli-progress): which campaign of how many,
+ * its runs, failures, speed and ETA, cut to the terminal's width so a redraw
+ * never leaves a line behind. Drawn only on a terminal and never under CI,
+ * so logs and pipes stay clean.
  */
-import type { Stopwatch } from './wall-clock.ts';
+import cliProgress from 'cli-progress';
+import { stderrColors as c } from './style.ts';
 
 export interface Progress {
   update(done: number, failures: number): void;
   finish(): void;
 }
 
-const WIDTH = 30;
+/** Where a campaign stands among the campaigns of one command. */
+export interface Position {
+  readonly index: number;
+  readonly count: number;
+}
 
-export function progressBar(label: string, total: number, stopwatch: Stopwatch): Progress {
-  const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-  if (!process.stderr.isTTY || ci) return { update: () => {}, finish: () => {} };
-  let lastDrawMs = -Infinity;
-  const draw = (done: number, failures: number): void => {
-    const filled = total > 0 ? Math.min(WIDTH, Math.round((done / total) * WIDTH)) : 0;
-    const rate = done / Math.max(0.001, stopwatch.elapsedMs() / 1000);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total} runs, ${failures} failing, ${rate.toFixed(0)} runs/s `);
-  };
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false';
+}
+
+/** The stream the line is drawn on: a terminal's stderr, or a test's stand-in. */
+export type ProgressStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
+
+export function progressBar(label: string, total: number, position: Position, stream: ProgressStream = process.stderr): Progress {
+  if (stream.isTTY !== true || (stream === process.stderr && isCi())) return { update: () => {}, finish: () => {} };
+  const prefix = position.count > 1 ? `[${position.index}/${position.count}] ` : '';
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      // One line, cut to the width: a wrapped line would be left behind by the next redraw.
+      linewrap: false,
+      clearOnComplete: true,
+      hideCursor: false,
+      barsize: 20,
+      fps: 10,
+      etaBuffer: 50,
+      format: (options, params, payload: { failures: number }) => {
+        const size = options.barsize ?? 20;
+        const filled = Math.round(params.progress * size);
+        const eta = Number.isFinite(params.eta) && params.value > 0 ? `ETA ${etaText(params.eta)}` : 'ETA -';
+        const head = `${prefix}${label} ${'█'.repeat(filled)}${'░'.repeat(size - filled)} ${params.value}/${params.total} runs · `;
+        const failing = `${payload.failures} failing`;
+        const line = fitWidth(`${head}${failing} · ${eta}`, params.maxWidth - 1);
+        // Colour goes on after cutting, so escape codes never count as width.
+        return payload.failures > 0 && line.length > head.length ? head + c.red(line.slice(head.length, head.length + failing.length)) + line.slice(head.length + failing.length) : line;
+      },
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { failures: 0 });
   return {
-    update(done, failures) {
-      // Redraw at most ten times a second: a terminal is slower than the simulator.
-      if (stopwatch.elapsedMs() - lastDrawMs < 100 && done < total) return;
-      lastDrawMs = stopwatch.elapsedMs();
-      draw(done, failures);
-    },
-    finish() {
-      process.stderr.write('\r\x1b[K');
-    },
+    update: (done, failures) => bar.update(done, { failures }),
+    finish: () => bar.stop(),
   };
+}
+
+function etaText(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `text` cut to `width` characters, with an ellipsis when cut. */
+export function fitWidth(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }

@@ -11,8 +11,10 @@
  * and toward the first listed target and choice.
  */
 import fc from 'fast-check';
-import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range } from '../kernel/fault-space.ts';
+import type { CustomKindSpace, FaultSpace, KernelKindSpaces, Link, Range, RequestFaultSpace } from '../kernel/fault-space.ts';
 import type { Fault, FaultPlan, Json } from '../kernel/faults.ts';
+import type { LinkFilter } from '../kernel/link-filter.ts';
+import { own } from '../kernel/own.ts';
 import type { Ratio } from '../kernel/rng.ts';
 
 /** A generated case: the kinds the swarm enabled, and the plan drawn from them. */
@@ -27,10 +29,22 @@ export function swarmPlanArbitrary(space: FaultSpace): fc.Arbitrary<SwarmPlan> {
   const kinds = [...byKind.keys()];
   if (kinds.length === 0) throw new Error('the fault space allows no fault kind');
   return fc.subarray(kinds, { minLength: 1 }).chain((enabledKinds) => {
-    const choices = enabledKinds.map((kind) => ({ weight: space.weights?.[kind] ?? 1, arbitrary: byKind.get(kind)! }));
+    const choices = enabledKinds.map((kind) => ({ weight: own(space.weights, kind) ?? 1, arbitrary: byKind.get(kind)! }));
+    const limits = space.maxPerKind;
     return fc
       .array(fc.oneof(...choices), { maxLength: space.maxFaults })
-      .map((faults) => ({ enabledKinds, plan: { faults: sortByTime(faults) } }));
+      .map((faults) => ({ enabledKinds, plan: { faults: sortByTime(limits === undefined ? faults : withinLimits(faults, limits)) } }));
+  });
+}
+
+/** The faults as drawn, without those past their kind's limit. */
+function withinLimits(faults: Fault[], limits: Readonly<Record<string, number>>): Fault[] {
+  const seen = new Map<string, number>();
+  return faults.filter((fault) => {
+    const n = (seen.get(fault.kind) ?? 0) + 1;
+    seen.set(fault.kind, n);
+    const limit = limits[fault.kind];
+    return limit === undefined || n <= limit;
   });
 }
 
@@ -77,24 +91,55 @@ function kindArbitraries(space: FaultSpace): Map<string, fc.Arbitrary<Fault>> {
       fc.record({ kind: fc.constant('http-error' as const), atMs: at, node: pick(http.nodes), status: pick(http.statuses), durationMs: int(http.durationMs) }),
     );
   }
+  const requests = k['request-fault'];
+  if (requests) out.set('request-fault', requestFault(at, requests));
   for (const [kind, custom] of Object.entries(space.custom ?? {})) out.set(kind, customFault(kind, at, custom));
   return out;
+}
+
+/** A request fault: node, type, mode and count drawn; `status` only for `error`. Shrinks toward count 1. */
+function requestFault(at: fc.Arbitrary<number>, space: RequestFaultSpace): fc.Arbitrary<Fault> {
+  return fc
+    .record({
+      atMs: at,
+      node: pick(space.nodes),
+      type: pick(space.types ?? [null]),
+      mode: pick(space.modes),
+      status: pick(space.statuses ?? [503]),
+      count: int(space.count),
+    })
+    .map(({ atMs, node, type, mode, status, count }) => ({
+      kind: 'request-fault' as const,
+      atMs,
+      node,
+      ...(type === null ? {} : { type }),
+      mode,
+      ...(mode === 'error' ? { status } : {}),
+      count,
+    }));
 }
 
 function linkFault<K extends Fault['kind'], X extends object>(
   kind: K,
   at: fc.Arbitrary<number>,
-  space: { readonly links: readonly Link[]; readonly durationMs: Range; readonly oneWay?: boolean },
+  space: { readonly links: readonly Link[]; readonly durationMs: Range; readonly oneWay?: boolean; readonly filters?: readonly LinkFilter[] },
   extra: fc.Arbitrary<X>,
 ): fc.Arbitrary<Fault> {
   // Both ways first: shrinking prefers the simpler, symmetric fault.
   const directions = space.oneWay ? (['both', 'forward', 'backward'] as const) : (['both'] as const);
-  return fc
-    .record({ atMs: at, link: pick(space.links), direction: pick(directions), durationMs: int(space.durationMs), extra })
-    .map(({ atMs, link, direction, durationMs, extra: x }) => {
-      const [from, to] = direction === 'backward' ? [link[1], link[0]] : [link[0], link[1]];
-      return { kind, atMs, durationMs, from, to, oneWay: direction !== 'both', ...x } as unknown as Fault;
-    });
+  const fields = { atMs: at, link: pick(space.links), direction: pick(directions), durationMs: int(space.durationMs), extra };
+  const toFault = ({ atMs, link, direction, durationMs, extra: x }: { atMs: number; link: Link; direction: string; durationMs: number; extra: X }, filter: LinkFilter) => {
+    const [from, to] = direction === 'backward' ? [link[1], link[0]] : [link[0], link[1]];
+    return { kind, atMs, durationMs, from, to, oneWay: direction !== 'both', ...x, ...filterFields(filter) } as unknown as Fault;
+  };
+  // Without filters the record is drawn exactly as before, so existing spaces draw the same plans.
+  if (space.filters === undefined) return fc.record(fields).map((f) => toFault(f, {}));
+  return fc.record({ ...fields, filter: pick(space.filters) }).map(({ filter, ...f }) => toFault(f, filter));
+}
+
+/** The filter's fields, leaving out those it does not set. */
+function filterFields(filter: LinkFilter): LinkFilter {
+  return { ...(filter.types === undefined ? {} : { types: filter.types }), ...(filter.minBytes === undefined ? {} : { minBytes: filter.minBytes }) };
 }
 
 function customFault(kind: string, at: fc.Arbitrary<number>, space: CustomKindSpace): fc.Arbitrary<Fault> {

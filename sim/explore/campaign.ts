@@ -10,7 +10,8 @@ import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { spaceKinds } from '../kernel/fault-space.ts';
-import { declaredInvariants } from '../kernel/declared-invariants.ts';
+import { factsOf } from '../kernel/scenario-facts.ts';
+import { own } from '../kernel/own.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
 
 /** What a campaign runs. */
@@ -118,7 +119,7 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   for (const c of ordered) {
     events += c.events;
     simulatedMs += c.simulatedMs;
-    for (const [kind, n] of Object.entries(c.faultsFired)) faultsFired[kind] = (faultsFired[kind] ?? 0) + n;
+    for (const [kind, n] of Object.entries(c.faultsFired)) faultsFired[kind] = (own(faultsFired, kind) ?? 0) + n;
     for (const s of c.states) states.add(s);
     for (const t of c.transitions) transitions.add(t);
     for (const g of c.sometimesReached) sometimes.add(g);
@@ -174,16 +175,7 @@ function unreachedGoals(scenario: AnyScenario, reached: Set<string>, runs: numbe
     .map((name) => `sometimes-goal '${name}' was never reached in ${runs} runs`);
 }
 
-/** The names of a scenario's `sometimes` goals (declared the same in every variant). */
-function sometimesGoalNames(scenario: AnyScenario): string[] {
-  const cached = goalNames.get(scenario);
-  if (cached !== undefined) return cached;
-  const names = declaredInvariants(scenario)
-    .filter((inv) => inv.kind === 'sometimes')
-    .map((inv) => inv.name);
-  goalNames.set(scenario, names);
-  return names;
+/** The names of a scenario's `sometimes` goals (declared the same in every variant), learned once (see scenario-facts.ts). */
+function sometimesGoalNames(scenario: AnyScenario): readonly string[] {
+  return factsOf(scenario).sometimesGoals;
 }
-
-const goalNames = new WeakMap<AnyScenario, string[]>();
-

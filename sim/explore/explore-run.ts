@@ -20,6 +20,7 @@ import type { AnyScenario } from '../kernel/scenario.ts';
 import { swarmPlanArbitrary } from './arbitraries.ts';
 import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
 import { runSeed } from './seeds.ts';
+import { shrinkPlan } from './shrink-plan.ts';
 
 /** Limits of the work spent on one failing run. */
 export interface ShrinkOptions {
@@ -28,6 +29,8 @@ export interface ShrinkOptions {
    * treated as passing, which ends the search with the smallest plan found.
    */
   readonly maxShrinkRuns: number;
+  /** Called before each run (the first, and each shrinking one): a watchdog's heartbeat. */
+  readonly beforeRun?: () => void;
 }
 
 /** The minimal reproduction of a failing run. */
@@ -76,6 +79,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   const details = fc.check(
     fc.property(swarmPlanArbitrary(space), ({ enabledKinds, plan }) => {
       if (first === undefined) {
+        options.beforeRun?.();
         const result = run(scenario, variant, seed, plan);
         first = { result, enabledKinds, plan };
         signature = failureSignature(result.outcome);
@@ -83,6 +87,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
       }
       if (shrinkRuns >= options.maxShrinkRuns) return true;
       shrinkRuns++;
+      options.beforeRun?.();
       return failureSignature(run(scenario, variant, seed, plan).outcome) !== signature;
     }),
     { seed, numRuns: 1 },
@@ -104,7 +109,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   };
   if (!details.failed || signature === undefined) return base;
   const shrunk = (details.counterexample?.[0]?.plan ?? plan) as FaultPlan;
-  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns) };
+  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns, options.beforeRun) };
 }
 
 /**
@@ -112,51 +117,42 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
  * and for tools that want to look at the search). It is the value
  * {@link exploreRun} runs first: same seed, same arbitrary, same draw.
  */
-export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: number): { seed: number; plan: FaultPlan } {
+export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: number): { seed: number; plan: FaultPlan; enabledKinds: readonly string[] } {
   const space = scenario.faultSpace;
   if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
   const seed = runSeed(campaignSeed, index);
-  let drawn: FaultPlan | undefined;
+  let drawn: { plan: FaultPlan; enabledKinds: readonly string[] } | undefined;
   fc.check(
-    fc.property(swarmPlanArbitrary(space), ({ plan }) => {
-      drawn ??= plan;
+    fc.property(swarmPlanArbitrary(space), (swarm) => {
+      drawn ??= swarm;
       return true;
     }),
     { seed, numRuns: 1 },
   );
-  return { seed, plan: drawn! };
+  return { seed, plan: drawn!.plan, enabledKinds: drawn!.enabledKinds };
 }
 
-/** The removal pass, then the minimal plan's own outcome and hash. */
-function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number): MinimalRepro {
-  let plan = start;
-  let runs = spent;
-  let removed = true;
-  while (removed) {
-    removed = false;
-    for (let i = 0; i < plan.faults.length; i++) {
-      const candidate = { faults: plan.faults.filter((_, j) => j !== i) };
-      runs++;
-      if (failureSignature(run(scenario, variant, seed, candidate).outcome) === signature) {
-        plan = candidate;
-        removed = true;
-        break;
-      }
-    }
-  }
-  const final = run(scenario, variant, seed, plan);
-  const text = fingerprintText(signature, plan);
+/** The removal pass (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
+function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
+  const failsSameWay = (candidate: FaultPlan): boolean => {
+    beforeRun?.();
+    return failureSignature(run(scenario, variant, seed, candidate).outcome) === signature;
+  };
+  // The removal pass has no budget of its own: it ends in at most n(n+1)/2 runs for n faults.
+  const shrunk = shrinkPlan(start, failsSameWay, { maxRuns: Number.POSITIVE_INFINITY });
+  beforeRun?.();
+  const final = run(scenario, variant, seed, shrunk.plan);
+  const text = fingerprintText(signature, shrunk.plan);
   return {
     signature,
     fingerprint: text,
     fingerprintId: fingerprintId(text),
-    plan,
-    // The loop above ends only when no single removal keeps the failure.
-    oneMinimal: failureSignature(final.outcome) === signature,
+    plan: shrunk.plan,
+    oneMinimal: shrunk.oneMinimal && failureSignature(final.outcome) === signature,
     outcome: final.outcome,
     traceHash: final.traceHash,
     events: final.events,
     simulatedMs: final.simulatedMs,
-    shrinkRuns: runs,
+    shrinkRuns: spent + shrunk.runs,
   };
 }

@@ -3,8 +3,10 @@
  * across a campaign.
  *
  * A signature names how a run failed: the outcome kind and the invariant (or
- * the forbidden API, or the budget). Shrinking keeps only candidates with the
- * original signature, so a plan never shrinks from one bug into another.
+ * the forbidden API, the budget, the exhausted resource). Shrinking keeps
+ * only candidates with the original signature, so a plan never shrinks from
+ * one bug into another. A hang names no more than its kind: where a busy
+ * loop spins is not known to the watchdog that stopped it.
  *
  * A fingerprint adds the shape of the minimal plan (its fault kinds, sorted):
  * one bug found a hundred times is one finding with a count of a hundred.
@@ -26,6 +28,10 @@ export function failureSignature(outcome: Outcome): string | undefined {
       return `${outcome.kind}:${outcome.reason}`;
     case 'model-crash':
       return `${outcome.kind}:${outcome.node}`;
+    case 'model-hang':
+      return outcome.kind;
+    case 'resource-exhausted':
+      return `${outcome.kind}:${outcome.resource}`;
   }
 }
 

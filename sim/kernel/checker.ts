@@ -4,9 +4,21 @@
  * `always` after every step; `sometimes` after every step until reached;
  * `eventually` after every step from the moment the last fault healed until
  * it holds once, and at its deadline (last heal + `withinMs`), where not
- * having held is a liveness violation.
+ * having held is a liveness violation; `eventuallyEach` after every step,
+ * per subject, from the step its clock started (the run loop is asked to
+ * wake at each subject's deadline, so a quiet world is judged on time).
  */
-import { evaluate, type EventuallyInvariant, type Invariant, type Violation, type WorldView } from './invariants.ts';
+import {
+  evaluate,
+  normalise,
+  type AlwaysInvariant,
+  type EventuallyEachInvariant,
+  type EventuallyInvariant,
+  type Invariant,
+  type SometimesInvariant,
+  type Violation,
+  type WorldView,
+} from './invariants.ts';
 import type { LivenessViolation, SafetyViolation } from './outcome.ts';
 
 interface LivenessGoal {
@@ -17,19 +29,36 @@ interface LivenessGoal {
   pending: Violation | undefined;
 }
 
+/** One subject's clock for an `eventuallyEach`. */
+interface SubjectClock {
+  readonly startMs: number;
+  satisfied: boolean;
+}
+
+interface EachGoal {
+  readonly invariant: EventuallyEachInvariant;
+  readonly clocks: Map<string, SubjectClock>;
+}
+
 export class InvariantChecker {
-  private readonly always: Invariant[];
-  private readonly sometimesLeft: Invariant[];
+  private readonly always: AlwaysInvariant[];
+  private readonly sometimesLeft: SometimesInvariant[];
   private readonly goals: LivenessGoal[];
+  private readonly each: EachGoal[];
   /** Names of the `sometimes` goals reached so far. */
   readonly reached: string[] = [];
 
+  /**
+   * @param wake asked to run a step at a virtual time (a subject's deadline)
+   */
   constructor(
     invariants: readonly Invariant[],
-    private readonly view: { nowMs: number; readonly lastHealMs: number },
+    private readonly view: WorldView,
+    private readonly wake: (atMs: number) => void = () => {},
   ) {
-    this.always = invariants.filter((inv) => inv.kind === 'always');
-    this.sometimesLeft = invariants.filter((inv) => inv.kind === 'sometimes');
+    this.always = invariants.filter((inv): inv is AlwaysInvariant => inv.kind === 'always');
+    this.sometimesLeft = invariants.filter((inv): inv is SometimesInvariant => inv.kind === 'sometimes');
+    this.each = invariants.filter((inv): inv is EventuallyEachInvariant => inv.kind === 'eventually-each').map((invariant) => ({ invariant, clocks: new Map() }));
     this.goals = invariants
       .filter((inv): inv is EventuallyInvariant => inv.kind === 'eventually')
       // A node kept down forever heals never: no liveness claim can be checked.
@@ -42,8 +71,8 @@ export class InvariantChecker {
     return this.goals.map((g) => ({ deadlineMs: g.deadlineMs, name: g.invariant.name }));
   }
 
-  /** Checks after one step; returns the first broken safety property. */
-  afterStep(): SafetyViolation | undefined {
+  /** Checks after one step; returns the first broken safety property, or a subject's missed deadline. */
+  afterStep(): SafetyViolation | LivenessViolation | undefined {
     const world: WorldView = this.view;
     // Goals first: a goal reached on the very step a safety property breaks
     // was reached (the step that downgrades a session both reaches "a
@@ -67,6 +96,40 @@ export class InvariantChecker {
         goal.pending = evaluate(goal.invariant, world);
         goal.satisfied = goal.pending === undefined;
       }
+    }
+    for (const goal of this.each) {
+      const missed = this.stepEach(goal, world);
+      if (missed !== undefined) return missed;
+    }
+    return undefined;
+  }
+
+  /** Starts and stops the subjects' clocks, checks the running ones, and judges those at their deadline. */
+  private stepEach(goal: EachGoal, world: WorldView): LivenessViolation | undefined {
+    const { invariant, clocks } = goal;
+    const listed = new Set(invariant.since(world));
+    for (const subject of clocks.keys()) if (!listed.has(subject)) clocks.delete(subject);
+    for (const subject of listed) {
+      let clock = clocks.get(subject);
+      if (clock === undefined) {
+        clock = { startMs: world.nowMs, satisfied: false };
+        clocks.set(subject, clock);
+        this.wake(world.nowMs + invariant.withinMs);
+      }
+      if (clock.satisfied) continue;
+      const pending = normalise(invariant.name, invariant.check(subject, world));
+      if (pending === undefined) {
+        clock.satisfied = true;
+        continue;
+      }
+      if (world.nowMs < clock.startMs + invariant.withinMs) continue;
+      return {
+        kind: 'liveness-violation',
+        invariant: invariant.name,
+        atMs: world.nowMs,
+        detail: `${subject}: not true within ${invariant.withinMs}ms of t=${clock.startMs}ms, when its clock started: ${pending.detail}`,
+        values: { subject, sinceMs: clock.startMs, ...pending.values },
+      };
     }
     return undefined;
   }

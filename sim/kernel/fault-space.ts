@@ -18,7 +18,8 @@
  * toward `min`, so put the mildest value first.
  */
 import type { Arbitrary } from 'fast-check';
-import type { Json, NodeId } from './faults.ts';
+import type { Json, NodeId, RequestFaultMode } from './faults.ts';
+import type { LinkFilter } from './link-filter.ts';
 import type { Ratio } from './rng.ts';
 
 /** `[min, max]`, both included. */
@@ -32,6 +33,24 @@ interface LinkKindSpace {
   readonly durationMs: Range;
   /** Allow one-way faults too (by default only both-way ones are drawn). */
   readonly oneWay?: boolean;
+  /**
+   * Which messages a drawn fault may act on, one filter per fault; shrinking
+   * moves toward the first. `{}` is every message: `[{}, { types: ['register'] }, { minBytes: 1400 }]`.
+   * Default: every message.
+   */
+  readonly filters?: readonly LinkFilter[];
+}
+
+/** Where `request-fault`s may strike and how. */
+export interface RequestFaultSpace {
+  readonly nodes: readonly NodeId[];
+  /** Request types a fault may be limited to; `null` is any type. Default: any type. */
+  readonly types?: readonly (string | null)[];
+  readonly modes: readonly RequestFaultMode[];
+  /** Statuses for the `error` mode. Default: 503. */
+  readonly statuses?: readonly number[];
+  /** How many requests one fault takes; shrinking moves toward the low end (put 1 first). */
+  readonly count: Range;
 }
 
 /** The kernel's fault kinds a scenario allows, each with its targets and magnitudes. */
@@ -49,6 +68,7 @@ export interface KernelKindSpaces {
   readonly 'clock-drift'?: { readonly nodes: readonly NodeId[]; readonly ppm: Range; readonly durationMs: Range };
   readonly load?: { readonly nodes: readonly NodeId[]; readonly factorPct: Range; readonly durationMs: Range };
   readonly 'http-error'?: { readonly nodes: readonly NodeId[]; readonly statuses: readonly number[]; readonly durationMs: Range };
+  readonly 'request-fault'?: RequestFaultSpace;
 }
 
 /**
@@ -75,6 +95,12 @@ export interface FaultSpace {
    * each). Swarm testing still switches whole kinds off per run.
    */
   readonly weights?: Readonly<Record<string, number>>;
+  /**
+   * The most faults of a kind one plan may hold ("one bad linecard":
+   * `{ partition: 1 }`). Faults drawn beyond it are left out, the earliest
+   * drawn kept. Default: only `maxFaults` bounds them.
+   */
+  readonly maxPerKind?: Readonly<Record<string, number>>;
 }
 
 /** Every kind a space allows, kernel kinds first, in a fixed order. */

@@ -17,13 +17,23 @@ interface FaultBase {
   readonly atMs: number;
 }
 
-/** Link faults act on messages from `from` to `to`, and back unless `oneWay`. */
+/**
+ * Link faults act on messages from `from` to `to`, and back unless `oneWay`.
+ * `types` and `minBytes` narrow a fault to some messages (a middlebox that
+ * loses only one RPC kind, a path MTU black hole that loses only large
+ * packets); without them it acts on every message, and on the connections'
+ * own segments (connect, close, reset) too.
+ */
 interface LinkFaultBase extends FaultBase {
   readonly from: NodeId;
   readonly to: NodeId;
   /** Only the `from` → `to` direction is affected. */
   readonly oneWay: boolean;
   readonly durationMs: number;
+  /** Only messages of these types (a response's type is `<type>.response`). */
+  readonly types?: readonly string[];
+  /** Only messages at least this large (see `Message.sizeBytes`). */
+  readonly minBytes?: number;
 }
 
 /** No message crosses the link while it lasts (in flight ones are lost too). */
@@ -96,6 +106,31 @@ export interface HttpErrorFault extends FaultBase {
   readonly durationMs: number;
 }
 
+/** How a {@link RequestFault} treats the requests it takes. */
+export type RequestFaultMode = 'error' | 'drop-request' | 'drop-reply';
+
+/**
+ * One-shot request faults: the next `count` requests (of `type`, if given)
+ * that reach `node` from `atMs` on are answered with `status` by its front
+ * end (`error`), lost before they reach it (`drop-request`), or handled with
+ * their reply lost (`drop-reply`: the write is applied, the caller never
+ * hears). A request is taken by at most one such fault, the first armed in
+ * plan order; a request that never reaches the node (partitioned, or the node
+ * is down) is not counted.
+ */
+export interface RequestFault extends FaultBase {
+  readonly kind: 'request-fault';
+  readonly node: NodeId;
+  readonly type?: string;
+  readonly mode: RequestFaultMode;
+  /** The status for `error` (default 503). */
+  readonly status?: number;
+  readonly count: number;
+}
+
+/** The status an `error` request fault answers with when it names none: Envoy's 503. */
+export const REQUEST_FAULT_DEFAULT_STATUS = 503;
+
 /** Every fault the kernel itself knows how to apply. */
 export type KernelFault =
   | PartitionFault
@@ -109,7 +144,8 @@ export type KernelFault =
   | ClockJumpFault
   | ClockDriftFault
   | LoadFault
-  | HttpErrorFault;
+  | HttpErrorFault
+  | RequestFault;
 
 /** The kinds of {@link KernelFault}, in a fixed order. */
 export const KERNEL_FAULT_KINDS = [
@@ -125,6 +161,7 @@ export const KERNEL_FAULT_KINDS = [
   'clock-drift',
   'load',
   'http-error',
+  'request-fault',
 ] as const satisfies readonly KernelFault['kind'][];
 
 /** A JSON value, the only thing a plan may carry. */
@@ -177,6 +214,14 @@ export function lastHealMs(plan: FaultPlan): number {
   return last;
 }
 
+/** ` (types a,b; >= 1400 bytes)` for a filtered link fault, or nothing. */
+function describeFilter(f: LinkFaultBase): string {
+  const parts: string[] = [];
+  if (f.types !== undefined) parts.push(`types ${f.types.join(',')}`);
+  if (f.minBytes !== undefined) parts.push(`>= ${f.minBytes} bytes`);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+
 /** One line describing a fault, for traces and reports. */
 export function describeFault(fault: Fault): string {
   switch (fault.kind) {
@@ -195,7 +240,7 @@ export function describeFault(fault: Fault): string {
             : f.kind === 'reorder'
               ? ` jitter ${f.jitterMs}ms`
               : '';
-      return `${f.kind} ${f.from}${arrow}${f.to}${extra} for ${f.durationMs}ms`;
+      return `${f.kind} ${f.from}${arrow}${f.to}${extra}${describeFilter(f)} for ${f.durationMs}ms`;
     }
     case 'crash': {
       const f = fault as CrashFault;
@@ -222,6 +267,12 @@ export function describeFault(fault: Fault): string {
     case 'http-error': {
       const f = fault as HttpErrorFault;
       return `${f.node} answers ${f.status} for ${f.durationMs}ms`;
+    }
+    case 'request-fault': {
+      const f = fault as RequestFault;
+      const what = f.count === 1 ? `the next ${f.type ?? 'request'} to ${f.node}` : `the next ${f.count} ${f.type ?? 'request'}s to ${f.node}`;
+      if (f.mode === 'error') return `${what} answered ${f.status ?? REQUEST_FAULT_DEFAULT_STATUS}`;
+      return f.mode === 'drop-request' ? `${what} lost before arriving` : `${what} handled, reply lost`;
     }
     default: {
       const { kind, atMs: _atMs, ...rest } = fault as CustomFault;

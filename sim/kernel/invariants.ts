@@ -7,6 +7,10 @@
  *   step within `withinMs` (TigerBeetle's liveness phase). A check that
  *   returns {@link violated} says why it is not there yet; the last such
  *   reason is what the report shows.
+ * - `eventuallyEach`: bounded liveness with a clock per subject: for each
+ *   subject (a broker, a member) the check must hold within `withinMs` of the
+ *   moment the subject's condition became true ("within 10 s of this broker
+ *   being up and reachable"), whatever the rest of the plan does.
  * - `sometimes`: a reachability goal, counted across the runs of a campaign.
  *   A goal no run reached is a warning that the search was blind there (a
  *   fault that never fires is caught, not silently inert).
@@ -16,9 +20,13 @@
  * say, to notice that ownership changed twice within a lease period): the
  * invariants are built afresh for every run, so nothing leaks between runs.
  */
-import type { Json } from './faults.ts';
+import type { Fault, Json, NodeId } from './faults.ts';
+import type { NodeStatus } from './node.ts';
 
-/** What a check may look at besides the node handles it closes over. */
+/**
+ * What a check may look at besides the node handles it closes over: what
+ * the explorer did and what is true now.
+ */
 export interface WorldView {
   /** True virtual time, in ms. */
   readonly nowMs: number;
@@ -27,6 +35,18 @@ export interface WorldView {
    * faults; Infinity if a node stays down), or the scenario's `quietAfterMs` if later.
    */
   readonly lastHealMs: number;
+  /** Whether the node (by id) runs, is down, or is paused. */
+  status(node: NodeId): NodeStatus;
+  /**
+   * Whether a partition in force cuts messages from `from` to `to` (one that
+   * cuts only some messages, by type or size, does not count).
+   */
+  isCut(from: NodeId, to: NodeId): boolean;
+  /**
+   * The plan's faults in force now, in plan order: windows not yet healed,
+   * crashes not yet restarted, pauses not yet over, request faults not yet spent.
+   */
+  readonly activeFaults: readonly Fault[];
 }
 
 /** A broken check, with the values that broke it (they appear in reports). */
@@ -64,7 +84,18 @@ export interface SometimesInvariant extends InvariantBase {
   readonly kind: 'sometimes';
 }
 
-export type Invariant = AlwaysInvariant | EventuallyInvariant | SometimesInvariant;
+/** See {@link eventuallyEach}. */
+export interface EventuallyEachInvariant {
+  readonly kind: 'eventually-each';
+  readonly name: string;
+  readonly why: string;
+  readonly withinMs: number;
+  /** The subjects whose condition is true now; a subject's clock runs from the step it joins this list. */
+  readonly since: (world: WorldView) => readonly string[];
+  readonly check: (subject: string, world: WorldView) => Check;
+}
+
+export type Invariant = AlwaysInvariant | EventuallyInvariant | EventuallyEachInvariant | SometimesInvariant;
 
 /** A safety property: `check` holds after every step. */
 export function always(name: string, why: string, check: (world: WorldView) => Check): AlwaysInvariant {
@@ -77,15 +108,45 @@ export function eventually(name: string, why: string, withinMs: number, check: (
   return { kind: 'eventually', name, why, withinMs, check };
 }
 
+/**
+ * Bounded liveness with a clock per subject. `since` lists, at each step, the
+ * subjects whose precondition holds now (the brokers that are up and
+ * reachable, say). A subject's clock starts at the first step it is listed
+ * and stops when it leaves the list; while it runs, `check(subject)` must
+ * hold at some step within `withinMs`, or the run fails. Once it held, the
+ * subject is satisfied until it leaves the list and comes back. A clock
+ * whose deadline falls after the run's end is not judged.
+ *
+ * ```ts
+ * eventuallyEach('broker-serves', 'A live broker nobody can use is an outage.', 10_000, {
+ *   since: (w) => brokers.filter((b) => w.status(b.id) === 'up' && !w.isCut('client', b.id)).map((b) => b.id),
+ *   check: (id) => serving(id) || violated(`${id} is up and reachable but not serving`),
+ * })
+ * ```
+ */
+export function eventuallyEach(
+  name: string,
+  why: string,
+  withinMs: number,
+  spec: { readonly since: (world: WorldView) => readonly string[]; readonly check: (subject: string, world: WorldView) => Check },
+): EventuallyEachInvariant {
+  if (!(withinMs >= 0)) throw new RangeError(`eventuallyEach '${name}': withinMs must be >= 0`);
+  return { kind: 'eventually-each', name, why, withinMs, since: spec.since, check: spec.check };
+}
+
 /** A reachability goal: `check` holds at some step of some run of a campaign. */
 export function sometimes(name: string, why: string, check: (world: WorldView) => Check): SometimesInvariant {
   return { kind: 'sometimes', name, why, check };
 }
 
 /** Normalises a check's answer: `undefined` when it holds, the violation otherwise. */
-export function evaluate(invariant: Invariant, world: WorldView): Violation | undefined {
-  const result = invariant.check(world);
+export function evaluate(invariant: AlwaysInvariant | EventuallyInvariant | SometimesInvariant, world: WorldView): Violation | undefined {
+  return normalise(invariant.name, invariant.check(world));
+}
+
+/** `undefined` for a check that holds, the violation otherwise. */
+export function normalise(name: string, result: Check): Violation | undefined {
   if (result === true) return undefined;
-  if (result === false) return violated(`${invariant.name} does not hold`);
+  if (result === false) return violated(`${name} does not hold`);
   return result;
 }

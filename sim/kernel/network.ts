@@ -1,24 +1,35 @@
 /**
  * The simulated network: latency per link, loss, duplication, delay,
  * reordering, partitions (both ways and one way), load that inflates latency,
- * and request/response with deadlines as a first-class pattern.
+ * request/response with deadlines as a first-class pattern, and the front
+ * end each node's requests meet. Connections (ordered streams) are in
+ * connections.ts and travel the same links.
  *
  * Rules, in the order a message meets them:
  * 1. Every send draws exactly four numbers from its link's stream (latency,
  *    loss, duplication, jitter), whatever faults are active, so removing a
  *    fault from a plan does not reshuffle the draws of unrelated messages.
  * 2. A partition in force at send time drops the message; one that begins
- *    while the message is in flight drops it at delivery time.
+ *    while the message is in flight drops it at delivery time. A link fault
+ *    with `types` or `minBytes` acts only on the messages it names.
  * 3. A message to a node that crashes or restarts before delivery is lost;
- *    one to a paused node waits until it wakes.
- * 4. A request reaching a node whose front end is failing (`http-error`) is
- *    answered with that status and never reaches the actor.
- * 5. A response that arrives after its request timed out is dropped.
+ *    one to a paused node waits until it wakes; one to an address the node
+ *    no longer has (it restarted under a new one) is lost.
+ * 4. A request reaching a node meets its front end: an armed `request-fault`
+ *    first (answered, lost, or its reply marked to be lost), then a failing
+ *    front end (`http-error`) answering with its status.
+ * 5. Then the node's capacity, if it declares one: the request (or message)
+ *    waits for a worker and its service time (capacity.ts).
+ * 6. A response that arrives after its request timed out is dropped.
  */
-import type { Json, NodeId } from './faults.ts';
+import type { Work } from './capacity.ts';
+import { Connections, type ConnectOptions } from './connections.ts';
+import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault } from './faults.ts';
 import type { Kernel } from './kernel.ts';
-import { describeMessage, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply } from './messages.ts';
-import type { NodeTask, SimNode, Transport } from './node.ts';
+import { filterMatches, isFiltered, type LinkFilter } from './link-filter.ts';
+import { describeMessage, FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply, type ResponseEvent, type TimeoutEvent } from './messages.ts';
+import type { Forwarding, NodeTask, PendingRequest, SimNode, Transport } from './node.ts';
+import { RequestFaults } from './request-faults.ts';
 import { ratio, type Ratio, type Rng } from './rng.ts';
 
 /** Properties of the link from one node to another. */
@@ -42,7 +53,7 @@ export const DEFAULT_LINK: LinkSpec = {
 };
 
 /** A link fault in force. `faultIndex` points into the plan, for accounting. */
-export interface ActiveLinkFault {
+export interface ActiveLinkFault extends LinkFilter {
   readonly faultIndex: number;
   readonly kind: 'partition' | 'drop' | 'duplicate' | 'delay' | 'reorder';
   readonly from: NodeId;
@@ -62,7 +73,7 @@ export interface ActiveNodeFault {
   readonly status?: number;
 }
 
-type MessageRole = 'message' | 'request' | 'response';
+export type MessageRole = 'message' | 'request' | 'response';
 
 /** A directed link's settings and random stream, created on first use. */
 interface LinkState {
@@ -70,22 +81,39 @@ interface LinkState {
   readonly stream: Rng;
 }
 
+/** What a link did to one packet: see {@link Network.pass}. */
+export type Passage = 'delivered' | 'partitioned' | 'lost';
+
 export class Network implements Transport {
   /** Links by sender, then receiver: no string keys built per message. */
   private readonly links = new Map<NodeId, Map<NodeId, LinkState>>();
   private linkFaults: ActiveLinkFault[] = [];
   private nodeFaults: ActiveNodeFault[] = [];
+  readonly requestFaults = new RequestFaults();
+  /** Requests a `drop-reply` fault took, by `<server id> <request id>`, with the fault's plan index: their reply is lost. */
+  private readonly lostReplies = new Map<string, number>();
+  readonly connections: Connections;
+  /** Set by {@link pass}: the latency of a delivered packet, its base draw, and the duplication decision. */
+  passLatencyMs = 0;
+  passBaseLatencyMs = 0;
+  passDuplicate = false;
+  /** Set by {@link pass} when a fault decided the packet's fate. */
+  passFault: ActiveLinkFault | undefined;
 
   /**
+   * @param addresses every address any incarnation of a node ever had (a
+   *   node's id is its first), so a message to an old one is known as stale
    * @param onFaultEffect told each time an active fault changes what happens
    *   to a message, so a campaign can count faults that really fired
    */
   constructor(
     private readonly kernel: Kernel,
-    private readonly nodes: ReadonlyMap<NodeId, SimNode>,
+    private readonly addresses: ReadonlyMap<string, SimNode>,
     private readonly defaultLink: LinkSpec,
     private readonly onFaultEffect: (faultIndex: number) => void,
-  ) {}
+  ) {
+    this.connections = new Connections(kernel, this);
+  }
 
   /** Overrides the properties of the link `from` → `to`. */
   setLink(from: NodeId, to: NodeId, spec: Partial<LinkSpec>): void {
@@ -101,119 +129,310 @@ export class Network implements Transport {
     this.nodeFaults = [...this.nodeFaults, fault];
   }
 
+  armRequestFault(fault: RequestFault, faultIndex: number): void {
+    this.requestFaults.arm({ faultIndex, node: fault.node, type: fault.type, mode: fault.mode, status: fault.status ?? REQUEST_FAULT_DEFAULT_STATUS, left: fault.count });
+  }
+
   /** Ends the fault with this plan index. */
   heal(faultIndex: number): void {
     this.linkFaults = this.linkFaults.filter((f) => f.faultIndex !== faultIndex);
     this.nodeFaults = this.nodeFaults.filter((f) => f.faultIndex !== faultIndex);
   }
 
-  /** True if a partition in force cuts `from` → `to`. */
+  /** True if a partition in force cuts `from` → `to` for every message (a filtered one does not). */
   isPartitioned(from: NodeId, to: NodeId): boolean {
-    return this.partitionOf(from, to) !== undefined;
+    for (const f of this.linkFaults) if (f.kind === 'partition' && covers(f, from, to) && !isFiltered(f)) return true;
+    return false;
   }
 
-  send(from: SimNode, to: NodeId, message: Message): void {
+  /** The node at `address` (current or former), or `undefined` for an address nobody ever had. */
+  resolve(address: string): SimNode | undefined {
+    return this.addresses.get(address);
+  }
+
+  /** The node at `address`; an address nobody ever had is a scenario bug. */
+  target(from: SimNode, address: string, what: string): SimNode {
+    const target = this.addresses.get(address);
+    if (target === undefined) throw new Error(`${from.id} sent '${what}' to '${address}', which is no node of this scenario`);
+    return target;
+  }
+
+  send(from: SimNode, to: string, message: Message): void {
+    if (from.status === 'down') return;
     this.transmit(from, to, message, 'message');
   }
 
-  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number): string {
+  request(from: SimNode, to: string, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string): string {
     const requestId = `${from.id}:${++from.requestCounter}`;
+    // A process that has exited (in this very step) sends nothing and hears nothing.
+    if (from.status === 'down') return requestId;
     const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), {
       run: () => {
+        const pending = from.pending.get(requestId);
+        if (pending === undefined) return;
         from.pending.delete(requestId);
         this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
-        from.deliver({ type: `${message.type}.timeout`, requestId, to });
+        this.settle(from, pending, this.timeoutEvent(requestId, pending, 'deadline'));
       },
     });
-    from.pending.set(requestId, { timeout });
+    const pending: PendingRequest = { timeout, to, message, ...(forward === undefined ? {} : { forward }), ...(connection === undefined ? {} : { connection }) };
+    from.pending.set(requestId, pending);
     const withId: Message = { ...message, requestId } as Message;
-    this.transmit(from, to, withId, 'request');
+    if (connection === undefined) this.transmit(from, to, withId, 'request');
+    else this.connections.sendData(from, connection, withId, 'request', requestId);
     return requestId;
   }
 
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void {
+    if (from.status === 'down') return;
     const response = { type: `${request.type}.response`, requestId: request.requestId, status: reply.status, body: reply.body ?? null };
-    this.transmit(from, request.from, response, 'response');
+    if (this.lostReplies.size > 0) {
+      const key = `${from.id} ${request.requestId}`;
+      const faultIndex = this.lostReplies.get(key);
+      if (faultIndex !== undefined) {
+        this.lostReplies.delete(key);
+        this.kernel.record(from.id, 'drop', this.addresses.get(request.from)?.id ?? request.from, `${response.type}: reply lost (request fault ${faultIndex + 1})`);
+        return;
+      }
+    }
+    if (request.connection !== undefined) this.connections.sendData(from, request.connection, response, 'response');
+    else this.transmit(from, request.from, response, 'response');
   }
 
-  private transmit(from: SimNode, to: NodeId, message: Message, role: MessageRole): void {
-    const target = this.nodes.get(to);
-    if (target === undefined) throw new Error(`${from.id} sent '${message.type}' to '${to}', which is no node of this scenario`);
-    const description = describeMessage(message);
-    this.kernel.record(from.id, 'send', to, description);
+  connect(from: SimNode, to: string, options: ConnectOptions): string {
+    return this.connections.connect(from, to, options);
+  }
 
-    const { spec: link, stream } = this.link(from.id, to);
+  sendOn(from: SimNode, connection: string, message: Message): void {
+    if (from.status === 'down') return;
+    this.connections.sendData(from, connection, message, 'message');
+  }
+
+  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number): string {
+    return this.request(from, this.connections.peerOf(from, connection) ?? '', message, timeoutMs, undefined, connection);
+  }
+
+  close(from: SimNode, connection: string): void {
+    this.connections.close(from, connection);
+  }
+
+  closeAll(from: SimNode): void {
+    this.connections.closeAll(from);
+  }
+
+  /**
+   * The request `requestId` of `node` will get no answer: its connection
+   * closed. It is answered with `<type>.timeout`, reason `closed`.
+   */
+  failPending(node: SimNode, requestId: string, why: string): void {
+    const pending = node.pending.get(requestId);
+    if (pending === undefined) return;
+    this.kernel.cancel(pending.timeout);
+    node.pending.delete(requestId);
+    this.kernel.record(node.id, 'timeout', pending.to, `${pending.message.type} ${requestId}: ${why}`);
+    this.settle(node, pending, this.timeoutEvent(requestId, pending, 'closed'));
+  }
+
+  private timeoutEvent(requestId: string, pending: PendingRequest, reason: TimeoutEvent['reason']): TimeoutEvent {
+    const event: TimeoutEvent = { type: `${pending.message.type}.timeout`, requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
+    const onConnection = pending.connection === undefined ? event : { ...event, connection: pending.connection };
+    return pending.forward === undefined ? onConnection : { ...onConnection, forwarded: pending.forward.original };
+  }
+
+  /** An answer for `node`'s request: a forwarded one is relayed to its caller first, then the actor hears it. */
+  private settle(node: SimNode, pending: PendingRequest, answer: ResponseEvent | TimeoutEvent): void {
+    const forward = pending.forward;
+    if (forward !== undefined) {
+      const relayed = forward.reply === undefined ? defaultRelay(answer) : forward.reply(answer);
+      if (relayed !== undefined) this.reply(node, forward.original, relayed);
+    }
+    node.deliver(answer as unknown as { type: string });
+  }
+
+  private transmit(from: SimNode, to: string, message: Message, role: MessageRole): void {
+    const target = this.target(from, to, message.type);
+    const description = describeMessage(message);
+    this.kernel.record(from.id, 'send', target.id, description);
+    const passage = this.pass(from.id, target.id, message);
+    if (passage === 'partitioned') {
+      this.kernel.record(from.id, 'drop', target.id, `${message.type}: partitioned`);
+      return;
+    }
+    if (passage === 'lost') {
+      this.kernel.record(from.id, 'drop', target.id, `${message.type}: lost`);
+      return;
+    }
+    const latencyMs = this.passLatencyMs;
+    const fromAddress = from.address;
+    this.scheduleDelivery(fromAddress, target, to, message, description, role, latencyMs);
+    // The copy trails the original by one base latency: no extra draw needed.
+    if (this.passDuplicate) this.scheduleDelivery(fromAddress, target, to, message, description, role, latencyMs + this.passBaseLatencyMs);
+  }
+
+  /**
+   * What the link `from` → `to` does to one packet now (`message` is
+   * `undefined` for a connection's control segment). It draws exactly four
+   * numbers from the link's stream and counts the faults that decided. On
+   * `delivered`, {@link passLatencyMs} and {@link passDuplicate} say how.
+   */
+  pass(from: NodeId, to: NodeId, message: Message | undefined): Passage {
+    const { spec: link, stream } = this.link(from, to);
     const baseLatencyMs = stream.int(link.latencyMs[0], link.latencyMs[1]);
     const lossRoll = stream.uint32();
     const duplicationRoll = stream.uint32();
     const jitterRoll = stream.uint32();
 
-    const partition = this.partitionOf(from.id, to);
+    const partition = this.partitionOf(from, to, message);
     if (partition !== undefined) {
       this.onFaultEffect(partition.faultIndex);
-      this.kernel.record(from.id, 'drop', to, `${message.type}: partitioned`);
-      return;
+      this.passFault = partition;
+      return 'partitioned';
     }
-    const lossFault = this.strongest('drop', from.id, to, link.loss);
+    const lossFault = this.strongest('drop', from, to, link.loss, message);
+    this.passFault = lossFault;
     if (below(lossRoll, lossFault?.ratio ?? link.loss)) {
       if (lossFault !== undefined) this.onFaultEffect(lossFault.faultIndex);
-      this.kernel.record(from.id, 'drop', to, `${message.type}: lost`);
-      return;
+      return 'lost';
     }
-    const latencyMs = this.latencyMs(from.id, to, baseLatencyMs, jitterRoll);
-    this.scheduleDelivery(from.id, target, message, description, role, latencyMs);
-    const duplicationFault = this.strongest('duplicate', from.id, to, link.duplication);
-    if (below(duplicationRoll, duplicationFault?.ratio ?? link.duplication)) {
-      if (duplicationFault !== undefined) this.onFaultEffect(duplicationFault.faultIndex);
-      // The copy trails the original by one base latency: no extra draw needed.
-      this.scheduleDelivery(from.id, target, message, description, role, latencyMs + baseLatencyMs);
-    }
+    this.passBaseLatencyMs = baseLatencyMs;
+    this.passLatencyMs = this.latencyMs(from, to, baseLatencyMs, jitterRoll, message);
+    const duplicationFault = this.strongest('duplicate', from, to, link.duplication, message);
+    this.passDuplicate = below(duplicationRoll, duplicationFault?.ratio ?? link.duplication);
+    if (this.passDuplicate && duplicationFault !== undefined) this.onFaultEffect(duplicationFault.faultIndex);
+    return 'delivered';
   }
 
-  private scheduleDelivery(fromId: NodeId, target: SimNode, message: Message, description: string, role: MessageRole, latencyMs: number): void {
-    target.schedule(latencyMs, new Delivery(this, fromId, target, message, description, role));
+  /** A partition that cuts `from` → `to` for `message` now (a packet in flight meets it on arrival). */
+  cutInFlight(from: NodeId, to: NodeId, message: Message | undefined): ActiveLinkFault | undefined {
+    const partition = this.partitionOf(from, to, message);
+    if (partition !== undefined) this.onFaultEffect(partition.faultIndex);
+    return partition;
+  }
+
+  private scheduleDelivery(fromAddress: string, target: SimNode, address: string, message: Message, description: string, role: MessageRole, latencyMs: number): void {
+    target.schedule(latencyMs, new Delivery(this, fromAddress, target, address, message, description, role));
   }
 
   /** A message reaches `target` (called by {@link Delivery}). */
-  arrive(fromId: NodeId, target: SimNode, message: Message, description: string, role: MessageRole): void {
-    const partition = this.partitionOf(fromId, target.id);
+  arrive(fromAddress: string, target: SimNode, address: string, message: Message, description: string, role: MessageRole): void {
+    const sender = this.addresses.get(fromAddress)!;
+    const partition = this.cutInFlight(sender.id, target.id, message);
     if (partition !== undefined) {
-      this.onFaultEffect(partition.faultIndex);
-      this.kernel.record(fromId, 'drop', target.id, `${message.type}: partitioned in flight`);
+      this.kernel.record(sender.id, 'drop', target.id, `${message.type}: partitioned in flight`);
       return;
     }
-    if (role === 'request' && this.nodeFaults.length > 0) {
-      const failing = this.nodeFaults.find((f) => f.kind === 'http-error' && f.node === target.id);
-      if (failing !== undefined) {
-        this.onFaultEffect(failing.faultIndex);
-        const request = message as IncomingRequest;
-        this.kernel.record(target.id, 'note', fromId, `front end answered ${message.type} with ${failing.status}`);
-        const response = { type: `${message.type}.response`, requestId: request.requestId, status: failing.status!, body: INJECTED_ERROR_BODY as Json };
-        this.transmit(target, fromId, response, 'response');
-        return;
+    if (address !== target.address) {
+      this.kernel.record(sender.id, 'drop', target.id, `${message.type}: nothing listens at ${address} any more (${target.id} is at ${target.address})`);
+      return;
+    }
+    this.frontEnd(target, sender.id, fromAddress, message, description, role, undefined);
+  }
+
+  /**
+   * A message handed over at `target` (by the link, or in order by a
+   * connection): a request meets the front end's faults, then the node's
+   * capacity; a response is matched to its request.
+   */
+  frontEnd(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): void {
+    if (role === 'request') {
+      const request = message as IncomingRequest;
+      if (this.requestFaults.armedFor(target.id)) {
+        const taken = this.requestFaults.take(target.id, message.type);
+        if (taken !== undefined) {
+          this.onFaultEffect(taken.faultIndex);
+          // Plan faults are numbered from 1, as plan-file errors number them.
+          const by = `request fault ${taken.faultIndex + 1}`;
+          if (taken.mode === 'drop-request') {
+            this.kernel.record(senderId, 'drop', target.id, `${message.type}: lost before arriving (${by})`);
+            return;
+          }
+          if (taken.mode === 'error') {
+            this.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${taken.status} (${by})`);
+            this.reply(target, incoming(request, fromAddress, connection), { status: taken.status, body: INJECTED_ERROR_BODY });
+            return;
+          }
+          this.kernel.record(target.id, 'note', senderId, `${message.type} ${request.requestId}: its reply will be lost (${by})`);
+          this.lostReplies.set(`${target.id} ${request.requestId}`, taken.faultIndex);
+        }
+      }
+      if (this.nodeFaults.length > 0) {
+        const failing = this.nodeFaults.find((f) => f.kind === 'http-error' && f.node === target.id);
+        if (failing !== undefined) {
+          this.onFaultEffect(failing.faultIndex);
+          this.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${failing.status}`);
+          const response = { type: `${message.type}.response`, requestId: request.requestId, status: failing.status!, body: INJECTED_ERROR_BODY as Json };
+          if (connection !== undefined) this.connections.sendData(target, connection, response, 'response');
+          else this.transmit(target, fromAddress, response, 'response');
+          return;
+        }
       }
     }
     if (role === 'response') {
-      const requestId = (message as { requestId?: string }).requestId ?? '';
-      const pending = target.pending.get(requestId);
-      if (pending === undefined) {
-        this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${requestId} already timed out`);
-        return;
-      }
-      this.kernel.cancel(pending.timeout);
-      target.pending.delete(requestId);
+      this.answer(target, senderId, fromAddress, message, description, connection);
+      return;
     }
-    this.kernel.record(target.id, 'deliver', fromId, description);
-    const event: { type: string; from: NodeId } = { ...message, from: fromId };
+    const capacity = target.capacity;
+    if (capacity !== undefined && capacity.admit(this.work(target, senderId, fromAddress, message, description, role, connection))) return;
+    this.hand(target, senderId, fromAddress, message, description, connection);
+  }
+
+  /** A request or message waiting for the node's capacity. */
+  private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): Work {
+    return {
+      type: message.type,
+      serve: () => this.hand(target, senderId, fromAddress, message, description, connection),
+      reject: (reply, why) => {
+        this.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${reply.status}: ${why}`);
+        if (role === 'request') this.reply(target, incoming(message as IncomingRequest, fromAddress, connection), reply);
+      },
+      lose: () => this.kernel.record(senderId, 'drop', target.id, `${message.type}: lost with ${target.id}'s queue`),
+    };
+  }
+
+  /** The actor gets the message. */
+  private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, connection: string | undefined): void {
+    this.kernel.record(target.id, 'deliver', senderId, description);
+    const event: { type: string; from: string; connection?: string } = connection === undefined ? { ...message, from: fromAddress } : { ...message, from: fromAddress, connection };
     target.deliver(event);
   }
 
-  /** A message whose target was down, or crashed or restarted while it was in flight. */
-  dropStale(fromId: NodeId, target: SimNode, message: Message): void {
-    this.kernel.record(fromId, 'drop', target.id, `${message.type}: ${target.id} was down or restarted`);
+  private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, connection: string | undefined): void {
+    const requestId = (message as { requestId?: string }).requestId ?? '';
+    const pending = target.pending.get(requestId);
+    if (pending === undefined) {
+      this.kernel.record(senderId, 'drop', target.id, `${message.type}: ${requestId} already timed out`);
+      return;
+    }
+    this.kernel.cancel(pending.timeout);
+    target.pending.delete(requestId);
+    this.kernel.record(target.id, 'deliver', senderId, description);
+    const base = { ...message, from: fromAddress, request: pending.message, ...(connection === undefined ? {} : { connection }) };
+    const event = (pending.forward === undefined ? base : { ...base, forwarded: pending.forward.original }) as unknown as ResponseEvent;
+    this.settle(target, pending, event);
   }
 
-  private latencyMs(from: NodeId, to: NodeId, baseMs: number, jitterRoll: number): number {
+  /** A message whose target was down, or crashed or restarted while it was in flight. */
+  dropStale(fromAddress: string, target: SimNode, message: Message): void {
+    const sender = this.addresses.get(fromAddress)!;
+    this.kernel.record(sender.id, 'drop', target.id, `${message.type}: ${target.id} was down or restarted`);
+  }
+
+  /**
+   * The largest `load` factor in force on `node` (100 without one); each
+   * fault that sets it counts as effective. Service times are scaled by it.
+   */
+  loadFactorPct(node: NodeId): number {
+    let factorPct = 100;
+    for (const f of this.nodeFaults) {
+      if (f.kind === 'load' && f.node === node && f.factorPct! > factorPct) {
+        factorPct = f.factorPct!;
+        this.onFaultEffect(f.faultIndex);
+      }
+    }
+    return factorPct;
+  }
+
+  private latencyMs(from: NodeId, to: NodeId, baseMs: number, jitterRoll: number, message: Message | undefined): number {
     let factorPct = 100;
     for (const f of this.nodeFaults) {
       if (f.kind === 'load' && (f.node === from || f.node === to) && f.factorPct! > factorPct) {
@@ -224,7 +443,7 @@ export class Network implements Transport {
     let extraMs = 0;
     let jitterMs = 0;
     for (const f of this.linkFaults) {
-      if (!covers(f, from, to)) continue;
+      if (!covers(f, from, to) || !filterMatches(f, message)) continue;
       if (f.kind === 'delay') {
         extraMs = Math.max(extraMs, f.extraMs!);
         this.onFaultEffect(f.faultIndex);
@@ -238,17 +457,17 @@ export class Network implements Transport {
   }
 
   /** The fault of `kind` in force on the link whose ratio beats the link's own and any other's. */
-  private strongest(kind: 'drop' | 'duplicate', from: NodeId, to: NodeId, base: Ratio): ActiveLinkFault | undefined {
+  private strongest(kind: 'drop' | 'duplicate', from: NodeId, to: NodeId, base: Ratio, message: Message | undefined): ActiveLinkFault | undefined {
     let best: ActiveLinkFault | undefined;
     for (const f of this.linkFaults) {
-      if (f.kind === kind && covers(f, from, to) && greater(f.ratio!, best?.ratio ?? base)) best = f;
+      if (f.kind === kind && covers(f, from, to) && greater(f.ratio!, best?.ratio ?? base) && filterMatches(f, message)) best = f;
     }
     return best;
   }
 
-  private partitionOf(from: NodeId, to: NodeId): ActiveLinkFault | undefined {
+  private partitionOf(from: NodeId, to: NodeId, message: Message | undefined): ActiveLinkFault | undefined {
     // A plain loop: this runs twice per message and must not allocate.
-    for (const f of this.linkFaults) if (f.kind === 'partition' && covers(f, from, to)) return f;
+    for (const f of this.linkFaults) if (f.kind === 'partition' && covers(f, from, to) && filterMatches(f, message)) return f;
     return undefined;
   }
 
@@ -265,6 +484,16 @@ export class Network implements Transport {
     }
     return link;
   }
+}
+
+/** The request as the server's actor would have seen it, for a reply the front end sends itself. */
+function incoming(request: IncomingRequest, fromAddress: string, connection: string | undefined): IncomingRequest {
+  return connection === undefined ? { ...request, from: fromAddress } : { ...request, from: fromAddress, connection };
+}
+
+/** What `io.forward` relays by default: the response as it came, or a 504 when none came. */
+function defaultRelay(answer: ResponseEvent | TimeoutEvent): Reply {
+  return 'status' in answer ? { status: answer.status, body: answer.body } : FORWARD_TIMEOUT_REPLY;
 }
 
 function covers(f: ActiveLinkFault, from: NodeId, to: NodeId): boolean {
@@ -286,16 +515,17 @@ function greater(a: Ratio, b: Ratio): boolean {
 class Delivery implements NodeTask {
   constructor(
     private readonly network: Network,
-    private readonly fromId: NodeId,
+    private readonly fromAddress: string,
     private readonly target: SimNode,
+    private readonly address: string,
     private readonly message: Message,
     private readonly description: string,
     private readonly role: MessageRole,
   ) {}
   run(): void {
-    this.network.arrive(this.fromId, this.target, this.message, this.description, this.role);
+    this.network.arrive(this.fromAddress, this.target, this.address, this.message, this.description, this.role);
   }
   stale(): void {
-    this.network.dropStale(this.fromId, this.target, this.message);
+    this.network.dropStale(this.fromAddress, this.target, this.message);
   }
 }

@@ -10,17 +10,28 @@
  *   in their original order the moment it wakes, against a view of the world
  *   that is now stale.
  *
+ * - exit: the model ends its own process (`io.exit(code)`); for the rest of
+ *   the kernel it is a crash, and the node's restart policy decides what
+ *   comes next (world.ts);
+ * - stop: another model (a controller) stops the node through its io.
+ *
  * Staleness is tracked by an incarnation number captured when work is
- * scheduled for the node and compared when it comes due.
+ * scheduled for the node and compared when it comes due. A node may get a
+ * new address at each start after its first (a pod's IP): the id stays its
+ * name in the trace, the address is what others must send to.
  */
 import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import type { Capacity } from './capacity.ts';
+import type { ConnectionInfo, ConnectOptions } from './connections.ts';
+import { errorMessage } from './error-message.ts';
 import type { QueueEntry } from './event-queue.ts';
-import { asXstateScheduler } from './guard.ts';
 import type { Json, NodeId } from './faults.ts';
+import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
-import type { IncomingRequest, Message, Reply } from './messages.ts';
+import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
+import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
 
 /** Whether a node runs, is down after a crash, or is frozen. */
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -42,12 +53,26 @@ export class DurableStore {
   }
 }
 
+/** Options of {@link NodeIO.forward}. */
+export interface ForwardOptions {
+  readonly timeoutMs: number;
+  /** What to send upstream; by default the request's own fields. */
+  readonly message?: Message & { readonly [field: string]: unknown };
+  /**
+   * The reply the original caller gets, from the upstream answer: by default
+   * the response as it came (status and body), or 504 "upstream request
+   * timeout" when none came. Return `undefined` to reply yourself later
+   * (the answer event carries the original request as `forwarded`).
+   */
+  readonly reply?: (answer: ResponseEvent | TimeoutEvent) => Reply | undefined;
+}
+
 /**
  * Everything a model may touch outside itself. A model reaches the world only
  * through this: its clock, the network, its disk, its random stream.
  */
 export interface NodeIO {
-  /** The node's own address. */
+  /** The node's own address (its id, unless it restarts under new addresses). */
   readonly node: NodeId;
   /** The node's wall clock in ms (carries its skew and drift). */
   nowMs(): number;
@@ -62,8 +87,48 @@ export interface NodeIO {
    * @returns the request id, also found on the answer's `requestId`
    */
   request<M extends Message>(to: NodeId, message: M, options: { readonly timeoutMs: number }): string;
-  /** Answers a request this node received. */
+  /**
+   * Answers a request this node received (on the connection it came on, if
+   * it came on one).
+   */
   reply(request: IncomingRequest, reply: Reply): void;
+  /**
+   * Relays a request this node received to `to` and, when the answer comes,
+   * answers the original caller with it (see {@link ForwardOptions.reply}):
+   * no map of request ids to keep. The answer is also delivered to this
+   * actor as usual, with `forwarded` set to the original request.
+   * @returns the id of the upstream request
+   */
+  forward(request: IncomingRequest, to: NodeId, options: ForwardOptions): string;
+  /**
+   * Opens a connection to `to`: an ordered stream (see connections.ts). The
+   * id comes back at once; `connection.opened` or `connection.closed`
+   * follows. Writes made before it opens wait behind the connect.
+   */
+  connect(to: NodeId, options?: ConnectOptions): string;
+  /** Sends a one-way message on a connection; it arrives in order, or not at all if the connection dies. */
+  sendOn<M extends Message>(connection: string, message: M): void;
+  /**
+   * Sends a request on a connection; its answer comes back on it, and if the
+   * connection closes first, `<type>.timeout` comes at once with reason `closed`.
+   */
+  requestOn<M extends Message>(connection: string, message: M, options: { readonly timeoutMs: number }): string;
+  /** Closes a connection after what was written on it; the peer gets `connection.closed` (reason `closed`). */
+  close(connection: string): void;
+  /** Closes every connection of this node. */
+  closeAll(): void;
+  /** This node's open and opening connections. */
+  connections(): readonly ConnectionInfo[];
+  /**
+   * Ends this node's process with an exit code, now: for the rest of the
+   * kernel it is a crash (volatile state, timers, requests and connections
+   * gone). The node's restart policy decides whether it starts again.
+   */
+  exit(code: number): void;
+  /** Starts another declared node that is down (a controller creating a pod), after this step. */
+  startNode(id: NodeId): void;
+  /** Stops another declared node (its process is killed), after this step. */
+  stopNode(id: NodeId): void;
   /** What survives a crash. Write here what the real process would persist. */
   readonly durable: DurableStore;
   /** The node's own random stream (backoff jitter, choices). */
@@ -72,11 +137,34 @@ export interface NodeIO {
   note(detail: string): void;
 }
 
+/** A forwarded request's original and what to answer it. */
+export interface Forwarding {
+  readonly original: IncomingRequest;
+  readonly reply?: ForwardOptions['reply'];
+}
+
+/** A request this node sent and is still waiting on. */
+export interface PendingRequest {
+  readonly timeout: QueueEntry;
+  /** The address it was sent to. */
+  readonly to: NodeId;
+  /** The message as the model sent it (the answer event carries it). */
+  readonly message: Message;
+  readonly connection?: string;
+  readonly forward?: Forwarding;
+}
+
 /** How the node reaches the network; implemented by the network. */
 export interface Transport {
   send(from: SimNode, to: NodeId, message: Message): void;
-  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number): string;
+  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number, forward?: Forwarding): string;
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void;
+  connect(from: SimNode, to: NodeId, options: ConnectOptions): string;
+  sendOn(from: SimNode, connection: string, message: Message): void;
+  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number): string;
+  close(from: SimNode, connection: string): void;
+  closeAll(from: SimNode): void;
+  readonly connections: { list(node: SimNode): ConnectionInfo[] };
 }
 
 /** What the node tells the rest of the kernel. */
@@ -85,6 +173,14 @@ export interface NodeObserver {
   modelError(node: SimNode, error: unknown): void;
   /** The actor of `machineId` moved from state `from` to state `to` (`from` is empty at start). */
   stateChanged(node: SimNode, machineId: string, from: string, to: string): void;
+  /** The node's process is going (crash, exit, stop), before its incarnation ends: its connections go with it. */
+  stopping(node: SimNode): void;
+  /** The node (re)starts under `address`. */
+  addressed(node: SimNode, address: string): void;
+  /** The process ended itself with `code` (it is down now). */
+  exited(node: SimNode, code: number): void;
+  /** A model asks to start or stop a declared node. */
+  control(requester: SimNode, target: NodeId, action: 'start' | 'stop'): void;
 }
 
 /** What a node runs: a machine and the input its actor starts with. */
@@ -116,11 +212,6 @@ class NodeEntry implements QueueEntry {
   }
 }
 
-/** A request this node sent and is still waiting on. */
-interface PendingRequest {
-  readonly timeout: QueueEntry;
-}
-
 export class SimNode {
   status: NodeStatus = 'down';
   /** Bumped at every crash and start; work scheduled under an older one is stale. */
@@ -128,8 +219,19 @@ export class SimNode {
   readonly clock = new NodeClock();
   readonly durable = new DurableStore();
   readonly pending = new Map<string, PendingRequest>();
-  /** Request ids stay unique across restarts. */
+  /** Request and connection ids stay unique across restarts. */
   requestCounter = 0;
+  connectionCounter = 0;
+  /** Where others reach the node now: its id, or a new address per start (see {@link addressPerStart}). */
+  address: string;
+  /** How many times the node has started. */
+  starts = 0;
+  /** The code of the last `io.exit`, until the next start; `null` otherwise. */
+  exitCode: number | null = null;
+  /** Each start after the first gets the address `<id>@<starts>`. */
+  addressPerStart = false;
+  /** The node's service pools, if it declares a capacity. */
+  capacity: Capacity | undefined;
   private actor: AnyActorRef | undefined;
   private deferred: QueueEntry[] = [];
   private stateKey = '';
@@ -143,15 +245,34 @@ export class SimNode {
     private readonly observer: NodeObserver,
     rng: Rng,
   ) {
+    this.address = id;
+    const node = this;
     this.io = {
-      node: id,
+      get node() {
+        return node.address;
+      },
       nowMs: () => this.localNowMs(),
       send: (to, message) => transport.send(this, to, message),
       request: (to, message, options) => transport.request(this, to, message, options.timeoutMs),
       reply: (request, reply) => transport.reply(this, request, reply),
+      forward: (request, to, options) => {
+        const { from: _from, requestId: _requestId, connection: _connection, ...fields } = request;
+        const forwarding: Forwarding = options.reply === undefined ? { original: request } : { original: request, reply: options.reply };
+        return transport.request(this, to, options.message ?? (fields as Message), options.timeoutMs, forwarding);
+      },
+      connect: (to, options = {}) => transport.connect(this, to, options),
+      sendOn: (connection, message) => transport.sendOn(this, connection, message),
+      requestOn: (connection, message, options) => transport.requestOn(this, connection, message, options.timeoutMs),
+      close: (connection) => transport.close(this, connection),
+      closeAll: () => transport.closeAll(this),
+      connections: () => transport.connections.list(this),
+      exit: (code) => this.exit(code),
+      startNode: (target) => observer.control(this, target, 'start'),
+      stopNode: (target) => observer.control(this, target, 'stop'),
       durable: this.durable,
       rng,
-      note: (detail) => kernel.record(id, 'note', '', detail),
+      // A model may pass anything; the trace holds strings only.
+      note: (detail) => kernel.record(id, 'note', '', typeof detail === 'string' ? detail : errorMessage(detail)),
     };
   }
 
@@ -167,13 +288,19 @@ export class SimNode {
 
   /** Starts a fresh actor from the durable store. */
   start(): void {
+    nodeActing(this.id);
     this.incarnation++;
     this.status = 'up';
     this.stateKey = '';
-    this.kernel.record(this.id, 'start', '', `incarnation ${this.incarnation}`);
+    this.starts++;
+    this.exitCode = null;
+    if (this.addressPerStart && this.starts > 1) this.address = `${this.id}@${this.starts}`;
+    this.observer.addressed(this, this.address);
+    this.kernel.record(this.id, 'start', '', this.address === this.id ? `incarnation ${this.incarnation}` : `incarnation ${this.incarnation} at ${this.address}`);
     const node = this;
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
+      inspect: microstepInspector(this.id, stateKey),
       clock: {
         setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn }),
         clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
@@ -194,21 +321,35 @@ export class SimNode {
         node.kernel.record(node.id, 'state', '', from === '' ? key : `${from} -> ${key}`);
         node.observer.stateChanged(node, machineId, from, key);
       },
-      error: (error: unknown) => node.observer.modelError(node, error),
+      // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.
+      error: (error: unknown) => isBudgetStop(error) || node.observer.modelError(node, error),
     });
     actor.start();
   }
 
   /** Stops the node at once; nothing of its actor runs again. */
-  crash(): void {
+  crash(detail = 'volatile state lost'): void {
     if (this.status === 'down') return;
+    this.observer.stopping(this);
+    this.capacity?.reset();
     this.status = 'down';
     this.incarnation++;
     this.actor = undefined;
     this.deferred = [];
     for (const request of this.pending.values()) this.kernel.cancel(request.timeout);
     this.pending.clear();
-    this.kernel.record(this.id, 'crash', '', 'volatile state lost');
+    this.kernel.record(this.id, 'crash', '', detail);
+  }
+
+  /**
+   * The model ends its own process. Whatever its current step still does
+   * afterwards goes nowhere (a down node sends nothing).
+   */
+  exit(code: number): void {
+    if (this.status === 'down') return;
+    this.crash(`exited with code ${code}`);
+    this.exitCode = code;
+    this.observer.exited(this, code);
   }
 
   /** Freezes the node; {@link resume} wakes it. */
@@ -234,11 +375,13 @@ export class SimNode {
    * The task's `stale` runs instead when the node crashed or restarted meanwhile.
    */
   schedule(trueDelayMs: number, task: NodeTask): QueueEntry {
+    chargePendingEvent(this.kernel.queue.size, this.id);
     return this.kernel.afterEntry(trueDelayMs, new NodeEntry(this, this.incarnation, task));
   }
 
   /** Runs a due entry of this node, defers it, or declares it stale. */
   fire(entry: NodeEntry): void {
+    nodeActing(this.id);
     if (entry.incarnation !== this.incarnation) entry.task.stale?.();
     else if (this.status === 'up') entry.task.run();
     else if (this.status === 'paused') this.deferred.push(entry);

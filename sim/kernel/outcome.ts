@@ -36,11 +36,44 @@ export interface ModelCrash {
   readonly message: string;
 }
 
-/** The run hit a budget: too many events in all, or too many at one instant (a livelock). */
+/**
+ * The run hit a budget of the kernel: too many events in all (`events`), too
+ * many at one virtual instant (`livelock`), too many xstate microsteps inside
+ * one event (`microsteps`: a raise or eventless loop that never returns), or
+ * too many events pending at once (`pending-events`: a timer explosion).
+ */
 export interface BudgetExceeded {
   readonly kind: 'budget-exceeded';
-  readonly reason: 'events' | 'livelock';
+  readonly reason: 'events' | 'livelock' | 'microsteps' | 'pending-events';
   readonly atMs: number;
+  readonly detail: string;
+}
+
+/**
+ * The run exceeded its wall-clock budget and was stopped from outside its
+ * thread: a model that never returns from a step (a busy loop in an
+ * action). Made by the watchdog, never by the run itself.
+ */
+export interface ModelHang {
+  readonly kind: 'model-hang';
+  /** The last virtual instant the run was seen to reach (0 if none was reported). */
+  readonly atMs: number;
+  /** The wall-clock budget it exceeded, in ms. */
+  readonly budgetMs: number;
+  readonly detail: string;
+}
+
+/**
+ * The run exceeded its memory budget and was stopped from outside its
+ * thread (a model that keeps a megabyte per event). Made by the watchdog.
+ */
+export interface ResourceExhausted {
+  readonly kind: 'resource-exhausted';
+  readonly resource: 'memory';
+  /** The last virtual instant the run was seen to reach (0 if none was reported). */
+  readonly atMs: number;
+  /** The budget it exceeded, in MB. */
+  readonly limitMb: number;
   readonly detail: string;
 }
 
@@ -52,7 +85,7 @@ export interface Nondeterminism {
   readonly callSite: string;
 }
 
-export type Outcome = PassOutcome | SafetyViolation | LivenessViolation | ModelCrash | BudgetExceeded | Nondeterminism;
+export type Outcome = PassOutcome | SafetyViolation | LivenessViolation | ModelCrash | BudgetExceeded | Nondeterminism | ModelHang | ResourceExhausted;
 
 export type OutcomeKind = Outcome['kind'];
 
@@ -76,5 +109,9 @@ export function describeOutcome(outcome: Outcome): string {
       return `budget exceeded (${outcome.reason}) at ${outcome.atMs}ms: ${outcome.detail}`;
     case 'nondeterminism':
       return `nondeterminism at ${outcome.atMs}ms: ${outcome.api} called at ${outcome.callSite}`;
+    case 'model-hang':
+      return `model hang at ${outcome.atMs}ms: the run exceeded its wall-clock budget of ${outcome.budgetMs}ms: ${outcome.detail}`;
+    case 'resource-exhausted':
+      return `resource exhausted at ${outcome.atMs}ms: the run exceeded its ${outcome.resource} budget of ${outcome.limitMb}MB: ${outcome.detail}`;
   }
 }

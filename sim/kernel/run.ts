@@ -8,13 +8,16 @@
  * the determinism guard.
  */
 import { InvariantChecker } from './checker.ts';
+import { errorMessage } from './error-message.ts';
 import { lastHealMs, type FaultPlan } from './faults.ts';
-import { currentGuardViolation, NondeterminismError, withDeterminismGuard } from './guard.ts';
+import { currentGuardViolation, undeliveredXstateError, withDeterminismGuard } from './guard.ts';
 import { Injector } from './injector.ts';
 import type { Outcome } from './outcome.ts';
 import type { AnyScenario } from './scenario.ts';
+import { DEFAULT_MAX_MICROSTEPS_PER_EVENT, DEFAULT_MAX_PENDING_EVENTS, StepBudget, withStepBudget } from './step-budget.ts';
 import type { TraceMode, TraceRecord } from './trace.ts';
-import { errorMessage, World } from './world.ts';
+import { World } from './world.ts';
+import { worldView } from './world-view.ts';
 
 /** The version of the kernel's semantics; bump it when traces of the same plan change. */
 export const KERNEL_VERSION = 1;
@@ -31,8 +34,29 @@ export interface RunOptions {
    * acting at once), far below what would hang a laptop.
    */
   readonly maxEventsPerInstant?: number;
+  /**
+   * Stop as `budget-exceeded` (`microsteps`) when one event makes xstate
+   * take more microsteps than this: a raise or eventless loop that would
+   * never return. Default {@link DEFAULT_MAX_MICROSTEPS_PER_EVENT}.
+   */
+  readonly maxMicrostepsPerEvent?: number;
+  /**
+   * Stop as `budget-exceeded` (`pending-events`) when a node tries to queue
+   * an event while this many are pending: a timer explosion, stopped before
+   * it exhausts memory. Default {@link DEFAULT_MAX_PENDING_EVENTS}.
+   */
+  readonly maxPendingEvents?: number;
   /** Keep the hash after every trace record, to locate a divergence. */
   readonly checkpoints?: boolean;
+  /** Told of every trace record as it is appended (the watchdog's capture of a hanging run). */
+  readonly onRecord?: (record: TraceRecord) => void;
+  /**
+   * Where the run reports its progress to a watchdog on another thread:
+   * before each event it writes true virtual time to `[0]` and the events
+   * run so far to `[1]`. Pass a `Float64Array` over a `SharedArrayBuffer`;
+   * when the run is stopped from outside, they say how far it got.
+   */
+  readonly progress?: Float64Array;
 }
 
 /** What a run produced. */
@@ -64,6 +88,9 @@ export interface RunResult {
 }
 
 const DEFAULT_MAX_EVENTS = 5_000_000;
+
+/** An event that only makes the loop check the invariants (at an `eventuallyEach` deadline). */
+function wakeForCheck(): void {}
 const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
 
 /**
@@ -71,12 +98,18 @@ const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
  * @throws Error when the variant does not exist (callers validate input first)
  */
 export function run(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan, options: RunOptions = {}): RunResult {
-  const flags = scenario.variants[variant];
-  if (flags === undefined) throw new Error(`scenario ${scenario.id} has no variant '${variant}'`);
+  // Own properties only: 'constructor' or 'toString' is no variant.
+  if (!Object.hasOwn(scenario.variants, variant)) throw new Error(`scenario ${scenario.id} has no variant '${variant}'`);
+  const flags = scenario.variants[variant]!;
   const clockForGuard = { nowMs: 0 };
+  const budget = new StepBudget(
+    options.maxMicrostepsPerEvent ?? DEFAULT_MAX_MICROSTEPS_PER_EVENT,
+    options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS,
+    () => clockForGuard.nowMs,
+  );
   const { result } = withDeterminismGuard(
     () => clockForGuard.nowMs,
-    () => runGuarded(scenario, variant, flags, seed, plan, options, clockForGuard),
+    () => withStepBudget(budget, () => runGuarded(scenario, variant, flags, seed, plan, options, clockForGuard, budget)),
   );
   return result;
 }
@@ -89,6 +122,7 @@ function runGuarded(
   plan: FaultPlan,
   options: RunOptions,
   clockForGuard: { nowMs: number },
+  budget: StepBudget,
 ): RunResult {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const maxPerInstant = options.maxEventsPerInstant ?? DEFAULT_MAX_EVENTS_PER_INSTANT;
@@ -101,15 +135,11 @@ function runGuarded(
   try {
     world = new World(scenario, flags, seed, options.traceMode ?? 'hash', options.checkpoints ?? false);
     const kernel = world.kernel;
-    const view = {
-      get nowMs() {
-        return kernel.nowMs;
-      },
-      lastHealMs: Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0),
-    };
-    const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view);
-    checker = activeChecker;
+    kernel.trace.onRecord = options.onRecord;
     injector = new Injector(world, scenario, plan);
+    const view = worldView(world, injector, Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0));
+    const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view, (atMs) => kernel.at(atMs, wakeForCheck));
+    checker = activeChecker;
     injector.schedule();
     let deadlinesLeft = 0;
     for (const { deadlineMs, name } of activeChecker.deadlines()) {
@@ -122,10 +152,15 @@ function runGuarded(
       });
     }
 
+    const progress = options.progress;
     for (;;) {
       const entry = kernel.nextEvent(endMs);
       if (entry === undefined) break;
       clockForGuard.nowMs = kernel.nowMs;
+      if (progress !== undefined) {
+        progress[0] = kernel.nowMs;
+        progress[1] = events;
+      }
       if (kernel.sameInstantCount > maxPerInstant) {
         outcome = {
           kind: 'budget-exceeded',
@@ -135,9 +170,10 @@ function runGuarded(
         };
         break;
       }
+      budget.beginEvent();
       entry.run();
       events++;
-      outcome ??= stepOutcome(world, activeChecker);
+      outcome ??= stepOutcome(world, activeChecker, budget);
       if (outcome !== undefined) break;
       if (events >= maxEvents) {
         outcome = { kind: 'budget-exceeded', reason: 'events', atMs: kernel.nowMs, detail: `the run reached its budget of ${maxEvents} events` };
@@ -146,7 +182,7 @@ function runGuarded(
     }
     if (outcome === undefined) kernel.nowMs = Math.max(kernel.nowMs, endMs);
   } catch (error) {
-    outcome = thrownOutcome(error, world);
+    outcome = thrownOutcome(error, world, budget);
   }
   if (outcome !== undefined && outcome.kind !== 'pass' && world !== undefined) {
     world.kernel.record('sim', 'violation', '', outcome.kind);
@@ -155,22 +191,37 @@ function runGuarded(
 }
 
 /** After a step: the first thing wrong, in order of how basic it is. */
-function stepOutcome(world: World, checker: InvariantChecker): Outcome | undefined {
-  // The guard remembers a forbidden call even if the model caught the error.
+function stepOutcome(world: World, checker: InvariantChecker, budget: StepBudget): Outcome | undefined {
+  // The guard and the budget remember what they stopped even if the model caught the error.
   const forbidden = currentGuardViolation();
   if (forbidden !== undefined) return { kind: 'nondeterminism', atMs: world.kernel.nowMs, ...forbidden };
+  if (budget.exceeded !== undefined) return budget.exceeded;
+  const undelivered = undeliveredXstateError();
+  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, budget.acting, world.kernel.nowMs);
   const err = world.modelError;
   if (err !== undefined) return { kind: 'model-crash', node: err.node, atMs: err.atMs, message: err.message };
   return checker.afterStep();
 }
 
-/** An exception that escaped the loop: from a model outside xstate, or a scenario. */
-function thrownOutcome(error: unknown, world: World | undefined): Outcome {
+/**
+ * An exception that escaped the loop: from a model outside xstate (a
+ * workload step, a custom fault), from the scenario's `build` (then there
+ * is no world yet), or from its invariants.
+ */
+function thrownOutcome(error: unknown, world: World | undefined, budget: StepBudget): Outcome {
   const atMs = world?.kernel.nowMs ?? 0;
   const forbidden = currentGuardViolation();
   if (forbidden !== undefined) return { kind: 'nondeterminism', atMs, ...forbidden };
-  if (error instanceof NondeterminismError) return { kind: 'nondeterminism', atMs, api: error.api, callSite: error.callSite };
-  return { kind: 'model-crash', node: 'sim', atMs, message: errorMessage(error) };
+  if (budget.exceeded !== undefined) return budget.exceeded;
+  const undelivered = undeliveredXstateError();
+  if (undelivered !== undefined) return undeliveredCrash(undelivered.error, budget.acting, atMs);
+  const message = world === undefined ? `the scenario's build threw: ${errorMessage(error)}` : errorMessage(error);
+  return { kind: 'model-crash', node: 'sim', atMs, message };
+}
+
+/** An error xstate could not hand to any observer (thrown by one, or by an `emit` handler): a model crash. */
+function undeliveredCrash(error: unknown, node: string, atMs: number): Outcome {
+  return { kind: 'model-crash', node, atMs, message: `an error no observer took (xstate would rethrow it on a timer): ${errorMessage(error)}` };
 }
 
 function summarize(

@@ -78,6 +78,11 @@ export class Trace {
   private readonly ring: { atMs: number[]; node: string[]; kind: TraceKind[]; peer: string[]; detail: string[] };
   /** Rolling hash after each record, kept only when `checkpoints` is on. */
   private readonly checkpoints: string[] | undefined;
+  /**
+   * Told of every record as it is appended. The watchdog's capture of a run
+   * that hangs uses it: the records reach another thread before the hang.
+   */
+  onRecord: ((record: TraceRecord) => void) | undefined;
 
   /**
    * @param mode what to keep
@@ -114,6 +119,7 @@ export class Trace {
       ring.detail[slot] = detail;
     }
     this.checkpoints?.push(this.hash);
+    this.onRecord?.({ index, atMs, node, kind, peer, detail });
   }
 
   /** The rolling hash of every record so far, as 16 hex digits. */

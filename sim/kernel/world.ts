@@ -4,11 +4,13 @@
  * accounting that nodes and network report to (model errors, coverage).
  */
 import type { AnyStateMachine } from 'xstate';
+import { Capacity } from './capacity.ts';
+import { errorMessage } from './error-message.ts';
 import type { NodeId } from './faults.ts';
 import { Kernel } from './kernel.ts';
 import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
 import { SimNode, type NodeObserver } from './node.ts';
-import type { AnyScenario, BugFlags, NodeHandle, NodeOptions, ScenarioBuilder } from './scenario.ts';
+import type { AnyScenario, BugFlags, NodeHandle, NodeOptions, RestartPolicy, ScenarioBuilder } from './scenario.ts';
 import type { TraceMode } from './trace.ts';
 
 /** The first error a model threw in a run. */
@@ -29,8 +31,12 @@ export interface Coverage {
 export class World {
   readonly kernel: Kernel;
   readonly nodes = new Map<NodeId, SimNode>();
+  /** Every address a node has had, its id first: a message to an old one is lost, not an error. */
+  private readonly addresses = new Map<string, SimNode>();
   /** The handle of each node, made once when it is declared. */
   private readonly handles = new Map<NodeId, NodeHandle>();
+  /** Restart policies, by node id. */
+  readonly restartPolicies = new Map<NodeId, RestartPolicy>();
   readonly network: Network;
   readonly coverage: Coverage = { states: new Set(), transitions: new Set() };
   /** Set by the injector: which plan faults had an effect. */
@@ -42,7 +48,7 @@ export class World {
   constructor(scenario: AnyScenario, flags: BugFlags, seed: number, traceMode: TraceMode, keepCheckpoints = false) {
     this.kernel = new Kernel(seed, traceMode, keepCheckpoints);
     const link: LinkSpec = { ...DEFAULT_LINK, ...scenario.link };
-    this.network = new Network(this.kernel, this.nodes, link, (i) => this.faultEffect(i));
+    this.network = new Network(this.kernel, this.addresses, link, (i) => this.faultEffect(i));
     this.builtNodes = scenario.build(this.builder(), flags);
   }
 
@@ -70,6 +76,28 @@ export class World {
     if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
   }
 
+  /** A process ended itself: its node's restart policy decides (systemd's `Restart=`). */
+  exited(node: SimNode, code: number): void {
+    const policy = this.restartPolicies.get(node.id);
+    if (policy === undefined || policy.policy === 'never' || (policy.policy === 'on-failure' && code === 0)) return;
+    const incarnation = node.incarnation;
+    this.kernel.after(policy.delayMs, () => {
+      // Whoever started it meanwhile (a fault, a controller) has done the policy's work.
+      if (node.status === 'down' && node.incarnation === incarnation) node.start();
+    });
+  }
+
+  /** A model starts or stops a declared node, after its own step. */
+  control(requester: SimNode, targetId: NodeId, action: 'start' | 'stop'): void {
+    const target = this.node(targetId);
+    if (requester.status === 'down') return;
+    this.kernel.after(0, () => {
+      if (action === 'start') {
+        if (target.status === 'down') target.start();
+      } else target.crash(`stopped by ${requester.id}`);
+    });
+  }
+
   private builder(): ScenarioBuilder {
     const world = this;
     const kernel = this.kernel;
@@ -80,10 +108,16 @@ export class World {
         const observer: NodeObserver = {
           modelError: (node, error) => world.modelErrorFrom(node, error),
           stateChanged: (node, machineId, from, to) => world.stateChanged(node, machineId, from, to),
+          stopping: (node) => world.network.connections.nodeStopped(node),
+          addressed: (node, address) => world.addresses.set(address, node),
+          exited: (node, code) => world.exited(node, code),
+          control: (requester, target, action) => world.control(requester, target, action),
         };
         const node = new SimNode(kernel, id, { machine, input }, world.network, observer, kernel.rng.fork(`node/${id}`));
         world.nodes.set(id, node);
-        const handle = handleFor<M>(node);
+        world.addresses.set(id, node);
+        applyOptions(world, node, options);
+        const handle = handleFor<M>(node, world.network);
         world.handles.set(id, handle);
         const startAtMs = options.startAtMs === undefined ? 0 : options.startAtMs;
         if (startAtMs !== null) kernel.at(startAtMs, () => node.status === 'down' && node.start());
@@ -99,11 +133,32 @@ export class World {
   }
 }
 
-function handleFor<M extends AnyStateMachine>(node: SimNode): NodeHandle<M> {
+/** A node's declared capacity, restart policy and warm-start disk. */
+function applyOptions(world: World, node: SimNode, options: NodeOptions): void {
+  if (options.capacity !== undefined) {
+    const specs = Array.isArray(options.capacity) ? options.capacity : [options.capacity];
+    node.capacity = new Capacity(specs, node, world.kernel, () => world.network.loadFactorPct(node.id));
+  }
+  if (options.restart !== undefined) {
+    const { policy, delayMs } = options.restart;
+    if (!['never', 'always', 'on-failure'].includes(policy)) throw new Error(`node '${node.id}': restart policy must be never, always or on-failure, got ${String(policy)}`);
+    if (!(Number.isSafeInteger(delayMs) && delayMs >= 0)) throw new Error(`node '${node.id}': restart delayMs must be whole ms >= 0, got ${delayMs}`);
+    world.restartPolicies.set(node.id, options.restart);
+    node.addressPerStart = options.restart.newAddress === true;
+  }
+  for (const [key, value] of Object.entries(options.durable ?? {})) node.durable.set(key, value);
+}
+
+function handleFor<M extends AnyStateMachine>(node: SimNode, network: Network): NodeHandle<M> {
   return {
     id: node.id,
     snapshot: () => node.snapshot() as ReturnType<NodeHandle<M>['snapshot']>,
     status: () => node.status,
+    address: () => node.address,
+    starts: () => node.starts,
+    exitCode: () => node.exitCode,
+    connections: () => network.connections.list(node),
+    backlog: () => node.capacity?.backlog() ?? 0,
     localNowMs: () => node.localNowMs(),
     send: (event) => {
       if (node.status !== 'down') node.schedule(0, { run: () => node.deliver(event as { type: string }) });
@@ -115,7 +170,4 @@ function handleFor<M extends AnyStateMachine>(node: SimNode): NodeHandle<M> {
   };
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+export { errorMessage } from './error-message.ts';

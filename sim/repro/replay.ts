@@ -24,7 +24,11 @@ export interface ReplayResult {
 }
 
 export function replay(repro: ReproFile, scenario: AnyScenario): ReplayResult {
-  const result = run(scenario, repro.variant, repro.seed, repro.plan, { traceMode: 'full', checkpoints: true });
+  return compareReplay(repro, run(scenario, repro.variant, repro.seed, repro.plan, { traceMode: 'full', checkpoints: true }));
+}
+
+/** Compares a replay's run (full trace, checkpoints) with what the repro recorded. */
+export function compareReplay(repro: ReproFile, result: RunResult): ReplayResult {
   if (result.traceHash === repro.expected.traceHash && result.traceLength === repro.expected.traceLength) {
     return { result, identical: true };
   }
@@ -46,4 +50,15 @@ export function describeDivergence(divergence: NonNullable<ReplayResult['diverge
     divergence.fromIndex === divergence.toIndex ? `at record ${divergence.toIndex}` : `between records ${divergence.fromIndex} and ${divergence.toIndex}`;
   const show = (r: TraceRecord | undefined) => (r === undefined ? '(trace ended)' : `t=${r.atMs}ms ${r.node} ${r.kind} ${r.peer ? `(${r.peer}) ` : ''}${r.detail}`);
   return `trace diverged ${where}: recorded ${show(divergence.expected)}; replayed ${show(divergence.actual)}`;
+}
+
+/**
+ * A repro whose `traceHash` is not the hash its own last checkpoint
+ * recorded was edited or damaged: that is a corrupt file, not a divergence
+ * of the code, and is said before anything runs.
+ */
+export function corruptHash(repro: ReproFile): string | undefined {
+  const last = repro.expected.checkpoints[repro.expected.checkpoints.length - 1];
+  if (last === undefined || last.index !== repro.expected.traceLength - 1) return undefined;
+  return last.hash === repro.expected.traceHash ? undefined : `"traceHash" is ${repro.expected.traceHash}, but its last checkpoint (record ${last.index}) says ${last.hash}: the file was edited or damaged`;
 }

@@ -12,7 +12,6 @@
  * line that names the file.
  */
 import { readFileSync } from 'node:fs';
-import { findScenario } from '../../scenarios/index.ts';
 import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
 import { InputError, parsePlan } from '../kernel/plan-file.ts';
@@ -37,6 +36,8 @@ export interface ReproFile {
   readonly version: typeof REPRO_VERSION;
   readonly kernelVersion: number;
   readonly scenario: string;
+  /** The file that declares the scenario, relative to the project root (where the config is), when known. */
+  readonly scenarioFile?: string;
   readonly variant: string;
   readonly seed: number;
   readonly plan: FaultPlan;
@@ -57,8 +58,8 @@ export interface ReproFile {
 }
 
 /** Records a repro by running the plan once with a full trace. */
-export function recordRepro(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan, finding?: ReproFile['finding']): ReproFile {
-  return reproFromRun(scenario, variant, seed, plan, runForRepro(scenario, variant, seed, plan), finding);
+export function recordRepro(scenario: AnyScenario, variant: string, seed: number, plan: FaultPlan, finding?: ReproFile['finding'], scenarioFile?: string): ReproFile {
+  return reproFromRun(scenario, variant, seed, plan, runForRepro(scenario, variant, seed, plan), finding, scenarioFile);
 }
 
 /** The run a repro records: full trace, with a hash checkpoint after every record. */
@@ -74,6 +75,7 @@ export function reproFromRun(
   plan: FaultPlan,
   result: RunResult,
   finding?: ReproFile['finding'],
+  scenarioFile?: string,
 ): ReproFile {
   const hashes = result.checkpoints ?? [];
   return {
@@ -81,6 +83,7 @@ export function reproFromRun(
     version: REPRO_VERSION,
     kernelVersion: KERNEL_VERSION,
     scenario: scenario.id,
+    ...(scenarioFile === undefined ? {} : { scenarioFile }),
     variant,
     seed,
     plan,
@@ -104,9 +107,16 @@ export function checkpointIndices(length: number): number[] {
   return out;
 }
 
+/**
+ * Finds the scenario a repro names: `id` as declared in `file` (relative to
+ * the project root, when the repro recorded one). `undefined` when there is
+ * no such scenario.
+ */
+export type ScenarioResolver = (id: string, file: string | undefined) => Promise<AnyScenario | undefined>;
+
 /** Reads and checks a repro file; the scenario it names must exist. */
-export function readReproFile(path: string | URL): { repro: ReproFile; scenario: AnyScenario } {
-  const name = String(path);
+export async function readReproFile(path: string | URL, resolve: ScenarioResolver): Promise<{ repro: ReproFile; scenario: AnyScenario }> {
+  const name = path instanceof URL ? decodeURIComponent(path.pathname) : path;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -119,11 +129,11 @@ export function readReproFile(path: string | URL): { repro: ReproFile; scenario:
   } catch (error) {
     throw new InputError(`${name}: not valid JSON (${(error as Error).message})`);
   }
-  return checkRepro(data, name);
+  return checkRepro(data, name, resolve);
 }
 
 /** Checks parsed JSON as a repro file. */
-export function checkRepro(data: unknown, name: string): { repro: ReproFile; scenario: AnyScenario } {
+export async function checkRepro(data: unknown, name: string, resolve: ScenarioResolver): Promise<{ repro: ReproFile; scenario: AnyScenario }> {
   if (typeof data !== 'object' || data === null || (data as { format?: unknown }).format !== REPRO_FORMAT) {
     throw new InputError(`${name}: not a repro file (no "format": "${REPRO_FORMAT}")`);
   }
@@ -131,9 +141,14 @@ export function checkRepro(data: unknown, name: string): { repro: ReproFile; sce
   if (d.version !== REPRO_VERSION) {
     throw new InputError(`${name}: repro version ${JSON.stringify(d.version)} is not supported (this build reads version ${REPRO_VERSION})`);
   }
-  const scenario = typeof d.scenario === 'string' ? findScenario(d.scenario) : undefined;
-  if (scenario === undefined) throw new InputError(`${name}: unknown scenario ${JSON.stringify(d.scenario)}`);
-  if (typeof d.variant !== 'string' || !(d.variant in scenario.variants)) {
+  if (typeof d.scenario !== 'string') throw new InputError(`${name}: "scenario" must name a scenario id`);
+  if (d.scenarioFile !== undefined && typeof d.scenarioFile !== 'string') throw new InputError(`${name}: "scenarioFile" must be a path`);
+  const scenario = await resolve(d.scenario, d.scenarioFile as string | undefined);
+  if (scenario === undefined) {
+    const where = typeof d.scenarioFile === 'string' ? ` (recorded from ${d.scenarioFile})` : '';
+    throw new InputError(`${name}: unknown scenario ${JSON.stringify(d.scenario)}${where}`);
+  }
+  if (typeof d.variant !== 'string' || !Object.prototype.hasOwnProperty.call(scenario.variants, d.variant)) {
     throw new InputError(`${name}: scenario ${scenario.id} has no variant ${JSON.stringify(d.variant)}`);
   }
   if (!Number.isSafeInteger(d.seed) || (d.seed as number) < 0 || (d.seed as number) > 0xffff_ffff) {
@@ -153,10 +168,18 @@ export function checkRepro(data: unknown, name: string): { repro: ReproFile; sce
   ) {
     throw new InputError(`${name}: "expected" must hold outcome, traceHash (16 hex digits), traceLength and checkpoints`);
   }
+  for (const [i, c] of (expected.checkpoints as unknown[]).entries()) {
+    const ok = typeof c === 'object' && c !== null && Number.isSafeInteger((c as Checkpoint).index) && typeof (c as Checkpoint).hash === 'string' && /^[0-9a-f]{16}$/.test((c as Checkpoint).hash) && typeof (c as Checkpoint).record === 'object' && (c as Checkpoint).record !== null;
+    if (!ok) throw new InputError(`${name}: checkpoint ${i} must be {"index": n, "hash": 16 hex digits, "record": {...}}`);
+  }
+  const outcome = expected.outcome as { kind?: unknown } | null;
+  if (outcome === null || typeof outcome.kind !== 'string') throw new InputError(`${name}: "expected.outcome" must name an outcome kind`);
   return { repro: { ...(d as unknown as ReproFile), plan }, scenario };
 }
 
-/** A file name for a repro: `<family>__<name>-<variant>-<fingerprint id>.repro.json`. */
-export function reproFileName(scenarioId: string, variant: string, id: string): string {
-  return `${scenarioId.replace('/', '__')}-${variant}-${id}.repro.json`;
+/** A file name for a repro: `<family>__<name>-<variant>-<fingerprint id>[-seed<N>].repro.json`. */
+export function reproFileName(scenarioId: string, variant: string, id: string, campaignSeed = 1): string {
+  // Campaigns of other seeds find the same bug too; their files must not
+  // overwrite each other's in a shared output folder.
+  return `${scenarioId.replace('/', '__')}-${variant}-${id}${campaignSeed === 1 ? '' : `-seed${campaignSeed}`}.repro.json`;
 }

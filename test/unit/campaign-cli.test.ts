@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../scenarios/index.ts';
 import { filesUnder, sim, tempDir } from '../fixtures/cli.ts';
 
 const RUNS = '60';
@@ -68,7 +67,8 @@ describe('sim campaigns', () => {
     const doc = JSON.parse(timed.stdout);
     expect(timed.code).toBe(0);
     expect(doc.runs).toBeGreaterThan(0);
-    expect(doc.wallMs).toBeLessThan(5000);
+    // Without the budget this campaign would never end (its runs are unbounded).
+    expect(doc.wallMs).toBeLessThan(60_000);
   });
 
   it('passes a campaign self-check', () => {
@@ -80,23 +80,25 @@ describe('sim campaigns', () => {
   it('runs the whole library without a scenario and exits 0 when every expectation holds', () => {
     // A smaller budget than the default keeps this test quick; CI also runs the
     // library at its default budgets when it regenerates reports/examples.
-    const library = sim('--runs', '40', '--out', tempDir('sim-lib-'));
-    expect(library.code).toBe(0);
-    for (const { id } of SCENARIOS) {
-      expect(library.stdout).toMatch(new RegExp(`${id}\\s+buggy\\s+fails\\s+found`));
-      expect(library.stdout).toMatch(new RegExp(`${id}\\s+fixed\\s+holds\\s+held\\s+40`));
+    const run = sim('--runs', '40', '--out', tempDir('sim-lib-'));
+    expect(run.code).toBe(0);
+    const library = JSON.parse(sim('list', '--json').stdout) as { id: string }[];
+    expect(library.length).toBeGreaterThanOrEqual(19);
+    for (const { id } of library) {
+      expect(run.stdout).toMatch(new RegExp(`${id}\\s+buggy\\s+fails\\s+found`));
+      expect(run.stdout).toMatch(new RegExp(`${id}\\s+fixed\\s+holds\\s+held\\s+40`));
     }
-    expect(library.stdout).toContain('every expectation held');
-    // Twelve scenarios, a few seconds each.
-  }, 180_000);
+    expect(run.stdout).toContain('every expectation held');
+    // Nineteen scenarios: a minute or two on an idle 2-core machine; the timeout is hang protection for a loaded one.
+  }, 600_000);
 
   it.each([
     [['--scenario', 'canary/lease', '--shard', '3/2'], /--shard must be I\/N/],
     [['--scenario', 'canary/lease', '--time-budget', 'soon'], /--time-budget must look like 30s/],
     [['--scenario', 'canary/lease', '--runs', '0'], /--runs must be a whole number >= 1/],
     [['--scenario', 'canary/lease', '--workers', 'two'], /--workers must be a whole number >= 1/],
-    [['--merge'], /--merge needs the shard result files/],
-    [['--emit-test'], /--emit-test goes with --replay/],
+    [['--merge'], /merge needs the shard result files/],
+    [['--emit-test'], /--emit-test does not go with 'run'/],
   ])('exits 2 with one line for %j', (args, message) => {
     const result = sim(...(args as string[]));
     expect(result.code).toBe(2);

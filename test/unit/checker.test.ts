@@ -7,7 +7,7 @@ describe('invariant checker', () => {
     let downgraded = false;
     const checker = new InvariantChecker(
       [sometimes('downgrade-attempted', 'why', () => downgraded), always('no-silent-downgrade', 'why', () => !downgraded)],
-      { nowMs: 0, lastHealMs: 0 },
+      { nowMs: 0, lastHealMs: 0, status: () => 'up', isCut: () => false, activeFaults: [] },
     );
     expect(checker.afterStep()).toBeUndefined();
     expect(checker.reached).toEqual([]);

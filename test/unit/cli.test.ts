@@ -18,7 +18,7 @@ describe('sim command line', () => {
   it('lists scenarios with their variants', () => {
     const { code, stdout } = sim('--list');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^canary\/lease\s+buggy, fixed\s+/m);
+    expect(stdout).toMatch(/^canary\/lease  Canary: .*\n  variants: buggy, fixed\n  file: scenarios\/canary\/lease\.scenario\.ts$/m);
   });
 
   it('documents every flag and exit code in --help', () => {
@@ -34,7 +34,7 @@ describe('sim command line', () => {
     const buggy = sim('--scenario', 'canary/lease', '--variant', 'buggy', '--seed', '1', '--plan', partitionB);
     expect(buggy.code).toBe(1);
     expect(buggy.stdout).toContain('safety violation');
-    expect(buggy.stderr).toContain(`replay: npm run sim -- --scenario canary/lease --variant buggy --seed 1 --plan ${partitionB}`);
+    expect(buggy.stderr).toContain(`replay: npm run sim -- run scenarios/canary/lease.scenario.ts --scenario canary/lease --variant buggy --seed 1 --plan ${partitionB}`);
     expect(sim('--scenario', 'canary/lease', '--variant', 'fixed', '--seed', '1', '--plan', partitionB).code).toBe(0);
   });
 

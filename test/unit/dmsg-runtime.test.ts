@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PING_DEADLINE_BUG_MS, PING_DEADLINE_FIX_MS, PING_PERIOD_MS, SYN_RTO_INITIAL_MS } from '../../models/dmsg/ping-storm.ts';
-import { seriesFor } from '../../reports/series.ts';
+import { seriesFor } from '../../sim/explore/report-runs.ts';
 import healthLies from '../../scenarios/dmsg/health-lies.scenario.ts';
 import pingStorm from '../../scenarios/dmsg/ping-storm.scenario.ts';
 import pqDowngrade from '../../scenarios/dmsg/pq-downgrade.scenario.ts';

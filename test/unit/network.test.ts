@@ -106,7 +106,7 @@ describe('network', () => {
     const cut = runProbes(['a', 'b'], (sim, p) => at(sim, p.a!, 1000, (io) => io.request('b', { type: 'get' }, { timeoutMs: 500 })), {
       plan: { faults: [link('partition', 'a', 'b', 0, 10_000)] },
     });
-    expect(cut.received('a')).toEqual([{ type: 'get.timeout', from: '', atMs: 1500 }]);
+    expect(cut.received('a')).toEqual([{ type: 'get.timeout', from: '', atMs: 1500, reason: 'deadline' }]);
   });
 
   it('drops a response that arrives after its request timed out', () => {

@@ -8,16 +8,17 @@ import { run, type FaultPlan } from 'chaos-testbed';
 /** When the first process verified, with no fault. */
 function firstReadyMs(): number {
   const result = run(dnsTtlRestartScenario(), 'buggy', 1, { faults: [] }, { traceMode: 'full' });
-  return result.trace.find((r) => r.node === 'tunnel-1' && r.detail.startsWith('✓ proxy responding'))!.atMs;
+  return result.trace.find((r) => r.node === 'tunnel' && r.detail.startsWith('✓ proxy responding'))!.atMs;
 }
 
-/** Time from the restart to tunnel-2's "✓ proxy responding", for a Ctrl-C at `stopAtMs` and a restart `gapMs` later. */
+/** Time from the restart to the second process's "✓ proxy responding", for a Ctrl-C at `stopAtMs` and a restart `gapMs` later. */
 function restartToRespondingMs(variant: string, stopAtMs: number, gapMs: number, seed = 1): number {
   const plan: FaultPlan = { faults: [{ kind: 'ctrl-c-restart', atMs: stopAtMs, durationMs: gapMs }] };
   // A bound longer than any wait, so the run shows the whole of it.
   const result = run(dnsTtlRestartScenario({ boundMs: 120_000 }), variant, seed, plan, { traceMode: 'full' });
-  const responding = result.trace.find((r) => r.node === 'tunnel-2' && r.detail.startsWith('✓ proxy responding'));
-  expect(responding, 'tunnel-2 never responded').toBeDefined();
+  const restartMs = result.trace.find((r) => r.node === 'tunnel' && r.kind === 'start' && r.detail.endsWith('at tunnel@2'))!.atMs;
+  const responding = result.trace.find((r) => r.node === 'tunnel' && r.atMs >= restartMs && r.detail.startsWith('✓ proxy responding'));
+  expect(responding, 'tunnel@2 never responded').toBeDefined();
   return responding!.atMs - (stopAtMs + gapMs);
 }
 
@@ -50,9 +51,9 @@ describe('tunnel/api-503-blip', () => {
     const plan: FaultPlan = { faults: [{ kind: 'crash', node: 'api', atMs: 1_000, downMs: null }] };
     const result = run(api503Blip, 'fixed', 1, plan, { traceMode: 'full' });
     expect(result.outcome).toEqual({ kind: 'pass' });
-    const errors = result.trace.filter((r) => r.node === 'tunnel-1' && r.detail.startsWith('poll error'));
+    const errors = result.trace.filter((r) => r.node === 'tunnel' && r.detail.startsWith('poll error'));
     expect(errors).toHaveLength(9);
-    const bail = result.trace.find((r) => r.node === 'tunnel-1' && r.detail.includes('main.exited'))!;
+    const bail = result.trace.find((r) => r.node === 'tunnel' && r.detail.includes('main.exited'))!;
     const firstErrorMs = errors[0]!.atMs;
     // Nine waits of 750 ms between ten failed polls, plus Envoy's 50 ms upstream timeout each.
     expect(bail.atMs - firstErrorMs).toBeGreaterThan(9 * 750);

@@ -1,0 +1,47 @@
+/**
+ * What the main thread and its worker threads say to each other.
+ *
+ * The main thread hands a worker one task at a time and waits for its
+ * answer. A task names a handler and carries plain data; the worker answers
+ * with the handler's value (or the error it threw), and may send records of
+ * a run it is capturing first. Besides messages, each worker shares two
+ * counters with the main thread (see {@link HEARTBEAT}), which the watchdog
+ * reads without a round trip.
+ */
+import type { TraceRecord } from '../../kernel/trace.ts';
+
+/** Which scenario: the file that declares it, and its id. */
+export interface ScenarioRef {
+  /** Absolute path of the scenario file. */
+  readonly file: string;
+  readonly id: string;
+}
+
+/** A task: a handler's name and its input (structured-clonable data). */
+export interface Task {
+  readonly handler: string;
+  readonly input: unknown;
+}
+
+export type MainToWorker = { readonly type: 'task'; readonly taskId: number; readonly task: Task };
+
+export type WorkerToMain =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly taskId: number; readonly value: unknown }
+  | { readonly type: 'failed'; readonly taskId: number; readonly message: string }
+  | { readonly type: 'records'; readonly taskId: number; readonly records: readonly TraceRecord[] };
+
+/**
+ * Slots of a worker's shared heartbeat: how many runs it has started (the
+ * watchdog sees a run that does not end as a counter that stops moving), and
+ * whether it is working on a task.
+ */
+export const HEARTBEAT = { runsStarted: 0, busy: 1 } as const;
+export const HEARTBEAT_SLOTS = 2;
+
+/** What a worker thread is given when it starts. */
+export interface WorkerBoot {
+  readonly heartbeat: SharedArrayBuffer;
+  /** Two floats, a capture's progress: the virtual time of the event it is running and the events run (so a hang says when it hung). */
+  readonly virtualNow: SharedArrayBuffer;
+}

@@ -1,0 +1,119 @@
+/**
+ * A campaign on the worker pool: runs handed out in increasing order to
+ * whichever worker is free, results folded by index (see campaign.ts), so
+ * any number of workers gives the result of one. Under stop-on-failure no
+ * run after the first failing one is handed out, and every run before it is
+ * still awaited, exactly as a serial campaign would have run them.
+ *
+ * A run the watchdog had to stop becomes a case like any other, with a
+ * typed outcome (`model-hang`, `resource-exhausted`) and its plan as drawn:
+ * a finding, unshrunk (each smaller try would cost the whole budget again).
+ */
+import type { CampaignSpec } from '../campaign.ts';
+import { drawPlan, type CaseResult } from '../explore-run.ts';
+import { failureSignature, fingerprintId, fingerprintText } from '../failure.ts';
+import type { ModelCrash, ModelHang, ResourceExhausted } from '../../kernel/outcome.ts';
+import type { AnyScenario } from '../../kernel/scenario.ts';
+import type { CaseInput } from './handlers.ts';
+import type { TaskOutcome, WorkerPool } from './pool.ts';
+import type { ScenarioRef } from './protocol.ts';
+import { Trace, type TraceRecord } from '../../kernel/trace.ts';
+
+export interface PoolCampaignOptions {
+  /** Runs this command owns (a shard); default all. */
+  readonly include?: (index: number) => boolean;
+  /** Runs already done (a resumed campaign): not run again. */
+  readonly done?: ReadonlySet<number>;
+  /** Checked before each hand-out; true stops handing out runs. */
+  readonly outOfTime?: () => boolean;
+  /** Told of each result as it arrives (not in index order). */
+  readonly onCase?: (result: CaseResult) => void;
+}
+
+export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, options: PoolCampaignOptions = {}): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  let next = 0;
+  let lastWanted = spec.runs - 1;
+  let inFlight = 0;
+  let stopped = false;
+  return new Promise<CaseResult[]>((resolve, reject) => {
+    const handOut = (): void => {
+      while (!stopped && inFlight < pool.size && next <= lastWanted) {
+        const index = next++;
+        if (options.include !== undefined && !options.include(index)) continue;
+        if (options.done?.has(index)) continue;
+        if (options.outOfTime?.() === true) {
+          stopped = true;
+          break;
+        }
+        inFlight++;
+        const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns };
+        pool
+          .run<CaseResult>({ handler: 'case', input })
+          .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome))))
+          .then((result) => {
+            inFlight--;
+            results.push(result);
+            if (spec.stopOnFailure && result.repro !== undefined) lastWanted = Math.min(lastWanted, index);
+            options.onCase?.(result);
+            handOut();
+            if (inFlight === 0 && (stopped || next > lastWanted)) resolve(results);
+          })
+          .catch(reject);
+      }
+      if (inFlight === 0 && (stopped || next > lastWanted)) resolve(results);
+    };
+    handOut();
+  });
+}
+
+/**
+ * A run the watchdog stopped, run once more as a capture, whose records
+ * reach this thread before it stops again: when it stopped, and after what.
+ */
+async function captureStopped(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: StoppedTask): Promise<StoppedTask> {
+  const { seed, plan } = drawPlan(scenario, spec.seed, index);
+  const captured = await pool.run({ handler: 'capture', input: { scenario: ref, variant: spec.variant, seed, plan, traceMode: 'hash', checkpoints: false } });
+  return captured.status === 'done' ? stopped : captured;
+}
+
+type StoppedTask = Exclude<TaskOutcome<unknown>, { status: 'done' }>;
+
+/** The case of a run the watchdog stopped: its plan as drawn, the outcome it earned. */
+export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>): CaseResult {
+  const { seed, plan, enabledKinds } = drawPlan(scenario, spec.seed, index);
+  const outcome = watchdogOutcome(stopped);
+  const signature = failureSignature(outcome)!;
+  const fingerprint = fingerprintText(signature, plan);
+  return {
+    index,
+    seed,
+    enabledKinds,
+    planSize: plan.faults.length,
+    outcome,
+    events: 0,
+    simulatedMs: outcome.atMs,
+    faultsFired: {},
+    states: [],
+    transitions: [],
+    sometimesReached: [],
+    repro: { signature, fingerprint, fingerprintId: fingerprintId(fingerprint), plan, oneMinimal: false, outcome, traceHash: hashOf(stopped.records), events: 0, simulatedMs: outcome.atMs, shrinkRuns: 0 },
+  };
+}
+
+/** The typed outcome of a run the watchdog stopped. */
+export function watchdogOutcome(stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>): ModelHang | ResourceExhausted | ModelCrash {
+  const last = stopped.records[stopped.records.length - 1];
+  const atMs = Math.max(last?.atMs ?? 0, stopped.virtualNowMs);
+  const where = `${atMs > 0 ? `, at t=${atMs}ms` : ''}${last === undefined ? '' : `; the last record before it: t=${last.atMs}ms ${last.node} ${last.kind}: ${last.detail.slice(0, 120)}`}`;
+  if (stopped.status === 'memory') return { kind: 'resource-exhausted', resource: 'memory', atMs, limitMb: stopped.memoryMb, detail: `${stopped.detail}${where}` };
+  if (stopped.status === 'hang') return { kind: 'model-hang', atMs, budgetMs: stopped.runTimeoutMs, detail: `${stopped.detail}: a model never returned (a loop in an action?)${where}` };
+  return { kind: 'model-crash', node: 'sim', atMs, message: stopped.detail };
+}
+
+/** The trace hash of the records a capture sent, as a run of them would have it. */
+export function hashOf(records: readonly TraceRecord[]): string {
+  const trace = new Trace('hash');
+  for (const r of records) trace.record(r.atMs, r.node, r.kind, r.peer, r.detail);
+  return trace.hash;
+}

@@ -1,0 +1,56 @@
+/**
+ * A worker thread of the pool: takes tasks one at a time and answers each.
+ * It stays up between tasks and campaigns (warm: scenario files loaded once,
+ * code compiled once) until the pool closes it or the watchdog ends it.
+ */
+// First: scenario files this worker loads must capture guarded clocks and random sources.
+import '../../kernel/guard-install.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadScenarioModule } from '../../load/scenario-module.ts';
+import type { AnyScenario } from '../../kernel/scenario.ts';
+import { HEARTBEAT, type MainToWorker, type ScenarioRef, type WorkerBoot, type WorkerToMain } from './protocol.ts';
+import { HANDLERS, type HandlerContext } from './handlers.ts';
+
+const port = parentPort!;
+const heartbeat = new Int32Array((workerData as WorkerBoot).heartbeat);
+const virtualNow = new Float64Array((workerData as WorkerBoot).virtualNow);
+const loaded = new Map<string, Promise<AnyScenario>>();
+
+async function scenarioOf(ref: ScenarioRef): Promise<AnyScenario> {
+  const key = `${ref.file}\n${ref.id}`;
+  let found = loaded.get(key);
+  if (found === undefined) {
+    found = loadScenarioModule(ref.file).then((entries) => {
+      const entry = entries.find((e) => e.scenario.id === ref.id);
+      if (entry === undefined) throw new Error(`${ref.file} does not declare scenario ${ref.id}`);
+      return entry.scenario;
+    });
+    loaded.set(key, found);
+  }
+  return found;
+}
+
+const post = (message: WorkerToMain): void => port.postMessage(message);
+
+port.on('message', async (message: MainToWorker) => {
+  const { taskId, task } = message;
+  Atomics.store(heartbeat, HEARTBEAT.busy, 1);
+  virtualNow.fill(0);
+  const context: HandlerContext = {
+    scenario: scenarioOf,
+    runStarting: () => void Atomics.add(heartbeat, HEARTBEAT.runsStarted, 1),
+    record: (record) => post({ type: 'records', taskId, records: [record] }),
+    progress: virtualNow,
+  };
+  try {
+    const handler = Object.prototype.hasOwnProperty.call(HANDLERS, task.handler) ? HANDLERS[task.handler as keyof typeof HANDLERS] : undefined;
+    if (handler === undefined) throw new Error(`no task handler '${task.handler}'`);
+    const value = await handler(task.input as never, context);
+    Atomics.store(heartbeat, HEARTBEAT.busy, 0);
+    post({ type: 'done', taskId, value });
+  } catch (error) {
+    Atomics.store(heartbeat, HEARTBEAT.busy, 0);
+    post({ type: 'failed', taskId, message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+  }
+});
+post({ type: 'ready' });
