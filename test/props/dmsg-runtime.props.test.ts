@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
+import { drawPlan, exploreRun } from '../../sim/explore/explore-run.ts';
 import breakerHerd from '../../scenarios/dmsg/breaker-herd.scenario.ts';
 import healthLies from '../../scenarios/dmsg/health-lies.scenario.ts';
 import pingStorm from '../../scenarios/dmsg/ping-storm.scenario.ts';
@@ -69,6 +70,13 @@ describe('dmsg/ping-storm: the restart-then-load finding of issue 20', () => {
 
   it('fixed: holds for the refuting plan and run seed', () => {
     expect(run(pingStorm, 'fixed', refutingRunSeed, refutingPlan).outcome).toEqual({ kind: 'pass' });
+  });
+
+  it('fixed: run 334 of campaign seed 2, the plan as the campaign drew it (a crash and a load spike, shrunk to the ones above), now holds', () => {
+    const drawn = drawPlan(pingStorm, 2, 333);
+    expect(drawn.seed).toBe(refutingRunSeed);
+    expect(drawn.plan.faults.map((f) => f.kind)).toEqual(['crash', 'load-spike']);
+    expect(exploreRun(pingStorm, 'fixed', 2, 333, { maxShrinkRuns: 0 }).outcome).toEqual({ kind: 'pass' });
   });
 
   it('fixed: holds for the refuting campaign, seed 2, for the 334 runs the refutation needed', () => {

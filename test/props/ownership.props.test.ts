@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign } from '../fixtures/campaign.ts';
+import { drawPlan, exploreRun } from '../../sim/explore/explore-run.ts';
 import deletedOwner from '../../scenarios/ownership/deleted-owner.scenario.ts';
 import keyCollision from '../../scenarios/ownership/key-collision.scenario.ts';
 import { run, type FaultPlan } from 'chaos-testbed';
@@ -57,10 +58,15 @@ describe('ownership/deleted-owner: the long watch partition of issue 20', () => 
     expect(run(deletedOwner, 'fixed', refutingRunSeed, refutingPlan).outcome).toEqual({ kind: 'pass' });
   });
 
-  // About 90 s on a quiet 2-core machine: 1,481 half-hour runs.
-  it('fixed: holds for the refuting campaign, seed 2, for the 1,481 runs the refutation needed', { timeout: 600_000 }, () => {
-    const s = campaign(deletedOwner, 'fixed', 1481, { seed: 2 });
-    expect(s.found).toBe(false);
-    expect(s.runs).toBe(1481);
+  it('fixed: run 1,481 of campaign seed 2, the plan as the campaign drew it (two api-controller partitions, shrunk to the one above), now holds', () => {
+    const drawn = drawPlan(deletedOwner, 2, 1480);
+    expect(drawn.seed).toBe(refutingRunSeed);
+    expect(drawn.plan.faults.map((f) => f.kind)).toEqual(['partition', 'partition']);
+    const result = exploreRun(deletedOwner, 'fixed', 2, 1480, { maxShrinkRuns: 0 });
+    expect(result.outcome).toEqual({ kind: 'pass' });
   });
+
+  // The whole 1,481-run campaign is about 90 s on a quiet 2-core machine,
+  // too long for a props test on a loaded CI machine; it is part of the deep
+  // campaign (3,000 runs from seed 2, issue 20's deep log), not of this suite.
 });
