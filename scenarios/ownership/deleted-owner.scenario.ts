@@ -24,7 +24,9 @@
  * was a lease and a reconcile, which covers replacing a lapsed owner but not
  * a watch catching up; it is now the slower of the two plus the edge's
  * probe (EDGE_RECOVERY_BOUND_MS in common.ts, 66 s). The plan, its run seed
- * and the campaign are pinned in test/props/ownership.props.test.ts.
+ * and run 1,481 as the campaign drew it are pinned in
+ * test/props/ownership.props.test.ts (the 1,481-run campaign is too long for
+ * the props suite; it belongs to the deep campaign).
  */
 import { ownershipScenario } from './common.ts';
 
