@@ -26,7 +26,15 @@ export interface Coverage {
   readonly states: Set<string>;
   /** `machineId:from->to`. */
   readonly transitions: Set<string>;
+  /**
+   * `machineId:state@kind`: a state entered while a fault of `kind` was in
+   * force. Guided search keeps plans that reach a new one: the same state
+   * under a new fault is a new situation for the model.
+   */
+  readonly pairs: Set<string>;
 }
+
+const NO_KINDS: readonly string[] = [];
 
 export class World {
   readonly kernel: Kernel;
@@ -38,9 +46,11 @@ export class World {
   /** Restart policies, by node id. */
   readonly restartPolicies = new Map<NodeId, RestartPolicy>();
   readonly network: Network;
-  readonly coverage: Coverage = { states: new Set(), transitions: new Set() };
-  /** Set by the injector: which plan faults had an effect. */
-  faultEffect: (faultIndex: number) => void = () => {};
+  readonly coverage: Coverage = { states: new Set(), transitions: new Set(), pairs: new Set() };
+  /** Set by the injector: which plan faults fired, and whether a model could see it (see {@link Network}). */
+  faultEffect: (faultIndex: number, effective?: boolean) => void = () => {};
+  /** Set by the injector: the kinds of the faults in force now (for state x fault coverage). */
+  activeFaultKinds: () => readonly string[] = () => NO_KINDS;
   modelError: ModelError | undefined;
   /** What `build` returned. */
   builtNodes: unknown;
@@ -48,7 +58,7 @@ export class World {
   constructor(scenario: AnyScenario, flags: BugFlags, seed: number, traceMode: TraceMode, keepCheckpoints = false) {
     this.kernel = new Kernel(seed, traceMode, keepCheckpoints);
     const link: LinkSpec = { ...DEFAULT_LINK, ...scenario.link };
-    this.network = new Network(this.kernel, this.addresses, link, (i) => this.faultEffect(i));
+    this.network = new Network(this.kernel, this.addresses, link, (i, effective) => this.faultEffect(i, effective));
     this.builtNodes = scenario.build(this.builder(), flags);
   }
 
@@ -72,8 +82,11 @@ export class World {
   }
 
   stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
-    this.coverage.states.add(`${machineId}:${to}`);
+    const state = `${machineId}:${to}`;
+    this.coverage.states.add(state);
     if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
+    const kinds = this.activeFaultKinds();
+    for (let i = 0; i < kinds.length; i++) this.coverage.pairs.add(`${state}@${kinds[i]}`);
   }
 
   /** A process ended itself: its node's restart policy decides (systemd's `Restart=`). */
