@@ -53,7 +53,7 @@ function stoppedResult(single: SingleRun, stopped: Parameters<typeof watchdogOut
     firedFaults: single.plan.faults.map(() => false),
     faultsEffective: {},
     effectiveFaults: single.plan.faults.map(() => false),
-    coverage: { states: [], transitions: [], pairs: [] },
+    coverage: { states: [], transitions: [], pairs: [], stateFirstMs: {} },
     progress: null,
     sometimesReached: [],
     trace: trace.records(),

@@ -86,7 +86,13 @@ export interface RunResult {
    * Machine states and transitions reached, and states entered while a fault
    * kind was in force (`machineId:state@kind`), sorted.
    */
-  readonly coverage: { readonly states: readonly string[]; readonly transitions: readonly string[]; readonly pairs: readonly string[] };
+  readonly coverage: {
+    readonly states: readonly string[];
+    readonly transitions: readonly string[];
+    readonly pairs: readonly string[];
+    /** When each state was first entered, in virtual ms, by state (in order of first entry). */
+    readonly stateFirstMs: Readonly<Record<string, number>>;
+  };
   /** The highest value of the scenario's progress measure in the run, or `null` (none declared, or it never had a value). */
   readonly progress: number | null;
   /** `sometimes` goals reached in this run. */
@@ -277,6 +283,7 @@ function summarize(
       states: [...(world?.coverage.states ?? [])].sort(),
       transitions: [...(world?.coverage.transitions ?? [])].sort(),
       pairs: [...(world?.coverage.pairs ?? [])].sort(),
+      stateFirstMs: Object.fromEntries(world?.coverage.stateFirstMs ?? []),
     },
     progress,
     sometimesReached: [...(checker?.reached ?? [])].sort(),

@@ -32,6 +32,8 @@ export interface Coverage {
    * under a new fault is a new situation for the model.
    */
   readonly pairs: Set<string>;
+  /** When each state was first entered (virtual ms): guided search places new faults near where the model did something rare. */
+  readonly stateFirstMs: Map<string, number>;
 }
 
 const NO_KINDS: readonly string[] = [];
@@ -46,7 +48,7 @@ export class World {
   /** Restart policies, by node id. */
   readonly restartPolicies = new Map<NodeId, RestartPolicy>();
   readonly network: Network;
-  readonly coverage: Coverage = { states: new Set(), transitions: new Set(), pairs: new Set() };
+  readonly coverage: Coverage = { states: new Set(), transitions: new Set(), pairs: new Set(), stateFirstMs: new Map() };
   /** Set by the injector: which plan faults fired, and whether a model could see it (see {@link Network}). */
   faultEffect: (faultIndex: number, effective?: boolean) => void = () => {};
   /** Set by the injector: the kinds of the faults in force now (for state x fault coverage). */
@@ -83,7 +85,10 @@ export class World {
 
   stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
     const state = `${machineId}:${to}`;
-    this.coverage.states.add(state);
+    if (!this.coverage.states.has(state)) {
+      this.coverage.states.add(state);
+      this.coverage.stateFirstMs.set(state, this.kernel.nowMs);
+    }
     if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
     const kinds = this.activeFaultKinds();
     for (let i = 0; i < kinds.length; i++) this.coverage.pairs.add(`${state}@${kinds[i]}`);

@@ -108,7 +108,7 @@ export function capturedRun(scenarioId: string, variant: string, seed: number, p
     firedFaults: plan.faults.map(() => false),
     faultsEffective: {},
     effectiveFaults: plan.faults.map(() => false),
-    coverage: { states: [], transitions: [], pairs: [] },
+    coverage: { states: [], transitions: [], pairs: [], stateFirstMs: {} },
     progress: null,
     sometimesReached: [],
     trace: trace.records(),
