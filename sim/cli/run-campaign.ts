@@ -6,6 +6,7 @@
  */
 import { layoutOf, summarize, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
 import { inLaneShard, laneShardSize } from '../explore/guided/layout.ts';
+import type { SearchMode } from '../explore/search-mode.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import type { WorkerPool } from '../explore/pool/pool.ts';
 import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
@@ -61,9 +62,15 @@ export function banner(scenario: AnyScenario, spec: CampaignSpec, workers: numbe
   const parts = [
     `campaign ${scenario.id} variant=${spec.variant} seed=${spec.seed} ${budget} workers=${workers}`,
     space === undefined ? 'no fault space' : `kinds=${spaceKinds(space).join(',')} window=${space.windowMs[0]}..${space.windowMs[1]}ms max-faults=${space.maxFaults}`,
-    `swarm=on stop-on-failure=${spec.stopOnFailure} max-shrink-runs=${spec.maxShrinkRuns}`,
+    `${searchText(spec)} swarm=on stop-on-failure=${spec.stopOnFailure} max-shrink-runs=${spec.maxShrinkRuns}`,
   ];
   return parts.join('\n  ');
+}
+
+/** `search=guided lanes=1 generation=8`, or `search=random`. */
+function searchText(spec: CampaignSpec): string {
+  const layout = layoutOf(spec);
+  return layout === null ? 'search=random' : `search=guided lanes=${layout.lanes} generation=${layout.generationSize}`;
 }
 
 /** A campaign's result, with the journal it kept (removed once the whole command is done). */
@@ -132,6 +139,6 @@ function earlyWriter(materialize: Materialize, spec: CampaignSpec, scenario: Any
 }
 
 /** A spec from the command line's choices. */
-export function campaignSpec(scenario: AnyScenario, variant: string, seed: number, runs: number, stopOnFailure: boolean): CampaignSpec {
-  return { scenario: scenario.id, variant, seed, runs, stopOnFailure, maxShrinkRuns: MAX_SHRINK_RUNS };
+export function campaignSpec(scenario: AnyScenario, variant: string, seed: number, runs: number, stopOnFailure: boolean, search: { readonly search: SearchMode; readonly lanes: number | undefined }): CampaignSpec {
+  return { scenario: scenario.id, variant, seed, runs, stopOnFailure, maxShrinkRuns: MAX_SHRINK_RUNS, search: search.search, ...(search.lanes === undefined ? {} : { lanes: search.lanes }) };
 }

@@ -25,7 +25,7 @@ import { jobVerdict } from './jobs.ts';
 import { writeFindings } from '../repro/write-findings.ts';
 import { materializeOnPool, openPool } from './engine.ts';
 import { checkOutputs } from './outputs.ts';
-import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
+import { finishRun, resultLine, warningLines, type JobOutcome } from './run-output.ts';
 import { settingsFor, type Settings } from './settings.ts';
 
 const SHARD_FORMAT = 'chaos-testbed/shard';
@@ -124,6 +124,7 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
       const outcome = { job, campaign: { summary, cases, wallMs }, written };
       outcomes.push(outcome);
       process.stderr.write(resultLine(outcome, prepared.length > 1 ? { index: c + 1, count: prepared.length } : undefined) + '\n');
+      for (const line of warningLines(summary)) process.stderr.write(`  ${line}\n`);
     }
   } finally {
     await pool.close();

@@ -10,8 +10,8 @@
  * - `retarget`: redraw one fault's target (node, link and direction, message
  *   filter, request type, mode) from the space
  * - `add`: one to three fresh faults of kinds drawn by the space's weights;
- *   three times in four all are placed a decade step from one anchor: half
- *   the time the instant the parent's run first entered a state, picked by
+ *   three times in four all are placed a decade step from one anchor: three
+ *   times in four the instant the parent's run first entered a state, picked by
  *   the state's rarity (and after it three times in four: the model is in
  *   that state from then on), otherwise an existing fault, before or after
  *   it. The bugs worth guiding toward are faults close together in time,
@@ -123,7 +123,7 @@ function apply(op: MutationOp, faults: MutableFault[], source: FaultSource, anch
           const step = decadeStep(rng, span);
           fresh.atMs = moved(near.atMs, near.after && rng.int(0, 3) !== 0 ? step : signed(rng, step), space.windowMs);
         }
-        out = [...makeRoomFor(out, kind, space, rng), fresh];
+        out = [...makeRoomFor(out, kind, space, rng, near?.atMs), fresh];
       }
       return out;
     }
@@ -147,12 +147,14 @@ function apply(op: MutationOp, faults: MutableFault[], source: FaultSource, anch
 }
 
 /**
- * Where an added fault goes near: half the time (or always, in an empty
- * plan) an instant a state was first entered, by weight, and mostly after
- * it; otherwise an existing fault, either side of it.
+ * Where an added fault goes near: three times in four (or always, in an
+ * empty plan) an instant a state was first entered, by weight, and mostly
+ * after it; otherwise an existing fault, either side of it. (A fault that
+ * changed a state is also that state's instant; one that changed none is a
+ * weaker lead.)
  */
 function anchorFor(faults: readonly MutableFault[], anchors: readonly Anchor[], rng: Rng): { atMs: number; after: boolean } | undefined {
-  if (anchors.length > 0 && (faults.length === 0 || rng.int(0, 1) === 0)) return { atMs: pickAnchor(anchors, rng), after: true };
+  if (anchors.length > 0 && (faults.length === 0 || rng.int(0, 3) !== 0)) return { atMs: pickAnchor(anchors, rng), after: true };
   return faults.length === 0 ? undefined : { atMs: rng.pick(faults).atMs, after: false };
 }
 
@@ -236,19 +238,21 @@ function signed(rng: Rng, n: number): number {
   return rng.int(0, 1) === 0 ? n : -n;
 }
 
-/** The faults with room for one more of `kind`: one of that kind goes if the kind is at its limit, any one if the plan is full. */
-function makeRoomFor(faults: MutableFault[], kind: string, space: FaultSpace, rng: Rng): MutableFault[] {
-  let out = faults;
-  if (atLimit(out, kind, space)) {
-    const same = out.map((f, i) => ({ f, i })).filter(({ f }) => f.kind === kind);
-    const drop = rng.pick(same).i;
-    out = out.filter((_, j) => j !== drop);
-  }
-  if (out.length >= space.maxFaults) {
-    const drop = rng.int(0, out.length - 1);
-    out = out.filter((_, j) => j !== drop);
-  }
-  return out;
+/**
+ * The faults with room for one more of `kind`: one of that kind goes if the
+ * kind is at its limit, one more if the plan is full. With an anchor, the
+ * one that goes is the farthest from it in time (what is near the anchor is
+ * what the addition builds on); without one, any.
+ */
+function makeRoomFor(faults: MutableFault[], kind: string, space: FaultSpace, rng: Rng, nearMs: number | undefined): MutableFault[] {
+  const dropOne = (among: readonly number[]): number => {
+    if (nearMs === undefined) return rng.pick(among);
+    return among.reduce((far, i) => (Math.abs(faults[i]!.atMs - nearMs) > Math.abs(faults[far]!.atMs - nearMs) ? i : far), among[0]!);
+  };
+  const gone = new Set<number>();
+  if (atLimit(faults, kind, space)) gone.add(dropOne(faults.flatMap((f, i) => (f.kind === kind ? [i] : []))));
+  if (faults.length - gone.size >= space.maxFaults) gone.add(dropOne(faults.flatMap((_, i) => (gone.has(i) ? [] : [i]))));
+  return faults.filter((_, i) => !gone.has(i));
 }
 
 function atLimit(faults: readonly MutableFault[], kind: string, space: FaultSpace): boolean {
