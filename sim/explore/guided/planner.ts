@@ -12,6 +12,7 @@
  * plan is a function of the seed, the index and its lane's earlier
  * generations (see layout.ts).
  */
+import type { FaultSpace } from '../../kernel/fault-space.ts';
 import type { FaultPlan } from '../../kernel/faults.ts';
 import { Rng, type Ratio } from '../../kernel/rng.ts';
 import type { AnyScenario } from '../../kernel/scenario.ts';
@@ -35,7 +36,9 @@ export class GuidedPlanner {
   private readonly folded: number[];
   /** Per lane: results waiting for the rest of their generation, by generation. */
   private readonly waiting: Map<number, CaseResult[]>[];
-  private readonly source: FaultSource;
+  /** Made at the first mutation: a campaign that ends within its first generation never pays for it. */
+  private source: FaultSource | undefined;
+  private readonly space: FaultSpace;
 
   constructor(
     scenario: AnyScenario,
@@ -45,7 +48,7 @@ export class GuidedPlanner {
   ) {
     const space = scenario.faultSpace;
     if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
-    this.source = new FaultSource(space);
+    this.space = space;
     this.corpora = Array.from({ length: layout.lanes }, () => new LaneCorpus());
     this.folded = Array.from({ length: layout.lanes }, () => 0);
     this.waiting = Array.from({ length: layout.lanes }, () => new Map());
@@ -84,12 +87,13 @@ export class GuidedPlanner {
     if (rng.chance(FRESH_DRAWS)) return undefined;
     const parent = corpus.pick(rng);
     const mate = corpus.entries.length > 1 ? corpus.pick(rng) : undefined;
-    const mutant = mutate(this.source, { plan: parent.plan, anchors: corpus.anchorsOf(parent) }, mate?.plan, rng);
+    const source = (this.source ??= new FaultSource(this.space));
+    const mutant = mutate(source, { plan: parent.plan, anchors: corpus.anchorsOf(parent) }, mate?.plan, rng);
     const spliced = mutant.ops.includes('splice') && mate !== undefined;
     return {
       seed: parent.seed,
       plan: mutant.plan,
-      enabledKinds: kindsOf(mutant.plan, this.source.kinds),
+      enabledKinds: kindsOf(mutant.plan, source.kinds),
       origin: { by: 'mutation', parent: parent.index, ...(spliced ? { mate: mate.index } : {}), ops: mutant.ops },
     };
   }
