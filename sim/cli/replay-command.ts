@@ -11,6 +11,9 @@ import { regressionTestSource } from '../repro/emit-test.ts';
 import { readReproFile } from '../repro/repro-file.ts';
 import { corruptHash, describeDivergence } from '../repro/replay.ts';
 import { replayOnPool } from './run-on-pool.ts';
+import { openPool, type EngineSettings } from './engine.ts';
+import type { WorkerPool } from '../explore/pool/pool.ts';
+import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 import { scenarioFileOf } from '../kernel/scenario-file.ts';
 import { InputError } from '../kernel/plan-file.ts';
 import { EXIT, type CliOptions } from './args.ts';
@@ -23,14 +26,30 @@ import { exitCode } from './outcome-exit.ts';
 export const REGRESSION_DIR = 'test/regressions';
 
 export async function replayCommand(path: string, options: CliOptions, project: Project): Promise<number> {
-  const { repro, scenario } = await readReproFile(path, resolverFor(project));
+  const engine = { workers: 1, runTimeoutMs: options.runTimeoutMs, runMemoryMb: options.runMemoryMb };
+  const pool = openPool(engine);
+  try {
+    return await replayWith(pool, path, options, project, engine);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function replayWith(pool: WorkerPool, path: string, options: CliOptions, project: Project, engine: EngineSettings): Promise<number> {
+  // The plan is checked against node ids the scenario's build gives: learned in a worker, as every build is.
+  const resolve = resolverFor(project);
+  const { repro, scenario } = await readReproFile(path, async (id, file) => {
+    const found = await resolve(id, file);
+    if (found !== undefined) await learnFactsOnPool(pool, { file: scenarioFileOf(found) ?? '', id }, found);
+    return found;
+  });
   const corrupt = corruptHash(repro);
   if (corrupt !== undefined) throw new InputError(`${path}: ${corrupt}`);
   process.stderr.write(`replay ${scenario.id} variant=${repro.variant} seed=${repro.seed} faults=${repro.plan.faults.length} recorded with kernel v${repro.kernelVersion}\n`);
   if (repro.kernelVersion !== KERNEL_VERSION) {
     process.stderr.write(`warning: recorded with kernel v${repro.kernelVersion}, replaying on v${KERNEL_VERSION}: the trace may differ\n`);
   }
-  const replayed = await replayOnPool(repro, scenarioFileOf(scenario) ?? '', scenario.id, { workers: 1, runTimeoutMs: options.runTimeoutMs, runMemoryMb: options.runMemoryMb });
+  const replayed = await replayOnPool(repro, scenarioFileOf(scenario) ?? '', scenario.id, engine, pool);
   const files: string[] = [];
   if (options.emitTest && replayed.identical) files.push(...emitTest(path, repro, project.root));
   if (options.json) {

@@ -20,6 +20,7 @@ import { settingsFor } from './settings.ts';
 import { writeShardFile } from './shards.ts';
 import { singleRun } from './single-run.ts';
 import { onInterrupt } from './interrupt.ts';
+import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 
 export async function runCommand(options: CliOptions, project: Project): Promise<number> {
   const settings = settingsFor(options, project);
@@ -34,6 +35,8 @@ export async function runCommand(options: CliOptions, project: Project): Promise
   checkOutputs(settings.out, options.junit);
   const pool = openPool(settings);
   try {
+    // What each scenario's build says is learned in a worker: this thread never runs a build that might not return.
+    for (const entry of new Set(jobs.map((j) => j.entry))) await learnFactsOnPool(pool, { file: entry.file, id: entry.scenario.id }, entry.scenario);
     if (options.selfCheck) return await selfCheckJobs(pool, jobs, options.timeBudgetMs);
     cleanStaleTemporaries(settings.out);
     const context: CampaignContext = { pool, root: project.root, out: settings.out, resume: options.resume };

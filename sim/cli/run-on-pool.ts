@@ -12,6 +12,7 @@ import { replayable } from '../repro/finding-files.ts';
 import { compareReplay, type ReplayResult } from '../repro/replay.ts';
 import type { ReproFile } from '../repro/repro-file.ts';
 import { openPool, type EngineSettings } from './engine.ts';
+import type { WorkerPool } from '../explore/pool/pool.ts';
 
 export interface SingleRun {
   readonly file: string;
@@ -22,8 +23,8 @@ export interface SingleRun {
 }
 
 /** Runs one plan in a worker; a run the watchdog stopped comes back with its typed outcome and the records before it. */
-export async function runOnPool(single: SingleRun, full: boolean, settings: EngineSettings): Promise<RunResult> {
-  const pool = openPool(settings);
+export async function runOnPool(single: SingleRun, full: boolean, settings: EngineSettings, shared?: WorkerPool): Promise<RunResult> {
+  const pool = shared ?? openPool(settings);
   try {
     const input = { scenario: { file: single.file, id: single.id }, variant: single.variant, seed: single.seed, plan: single.plan, traceMode: full ? 'full' : 'hash', checkpoints: full };
     const outcome = await pool.run<RunResult>({ handler: 'run', input });
@@ -32,7 +33,7 @@ export async function runOnPool(single: SingleRun, full: boolean, settings: Engi
     const captured = await pool.run<RunResult>({ handler: 'capture', input });
     return stoppedResult(single, captured.status === 'done' ? outcome : captured);
   } finally {
-    await pool.close();
+    if (shared === undefined) await pool.close();
   }
 }
 
@@ -62,9 +63,9 @@ function stoppedResult(single: SingleRun, stopped: Parameters<typeof watchdogOut
 }
 
 /** Replays a repro in a worker and compares what it gives with what was recorded. */
-export async function replayOnPool(repro: ReproFile, file: string, id: string, settings: EngineSettings): Promise<ReplayResult> {
+export async function replayOnPool(repro: ReproFile, file: string, id: string, settings: EngineSettings, pool?: WorkerPool): Promise<ReplayResult> {
   const single = { file, id, variant: repro.variant, seed: repro.seed, plan: repro.plan };
-  const result = await runOnPool(single, true, settings);
+  const result = await runOnPool(single, true, settings, pool);
   // A hang is recorded with the records before it; the outcome's wording (its budget) may differ.
   if (!replayable(repro.expected.outcome) && !replayable(result.outcome)) return compareReplay(repro, { ...result, outcome: repro.expected.outcome });
   return compareReplay(repro, result);

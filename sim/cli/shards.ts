@@ -24,6 +24,8 @@ import { CLI } from '../identity.ts';
 import { jobVerdict } from './jobs.ts';
 import { writeFindings } from '../repro/write-findings.ts';
 import { materializeOnPool, openPool } from './engine.ts';
+import type { WorkerPool } from '../explore/pool/pool.ts';
+import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 import { checkOutputs } from './outputs.ts';
 import { finishRun, resultLine, warningLines, type JobOutcome } from './run-output.ts';
 import { settingsFor, type Settings } from './settings.ts';
@@ -95,6 +97,28 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
     if (twin !== undefined) throw new InputError(`${paths[i]}: shard ${s.shard.index}/${s.shard.count} is also in ${twin}; give each shard once`);
     seen.set(s.shard.index, paths[i]!);
   }
+  const pool = openPool(settings);
+  try {
+    return await mergeOnPool(pool, first, shards, paths, options, project, settings, missingShards(first, seen));
+  } finally {
+    await pool.close();
+  }
+}
+
+function missingShards(first: ShardFile, seen: ReadonlyMap<number, string>): number[] {
+  return [...Array(first.shard.count).keys()].map((i) => i + 1).filter((i) => !seen.has(i));
+}
+
+async function mergeOnPool(
+  pool: WorkerPool,
+  first: ShardFile,
+  shards: readonly ShardFile[],
+  paths: readonly string[],
+  options: CliOptions,
+  project: Project,
+  settings: Settings,
+  missing: readonly number[],
+): Promise<number> {
   // Everything is checked before anything is written.
   const prepared = [];
   for (const [c, campaign] of first.campaigns.entries()) {
@@ -110,24 +134,19 @@ export async function mergeCommand(paths: readonly string[], options: CliOptions
       indices.add(one.index);
     }
     const wallMs = Math.max(...shards.map((s) => s.campaigns[c]!.wallMs));
+    await learnFactsOnPool(pool, { file: entry.file, id: entry.scenario.id }, entry.scenario);
     prepared.push({ job: { entry, spec: campaign.spec, expect: campaign.expect }, summary: summarize(entry.scenario, campaign.spec, cases), cases, wallMs });
   }
-  const missing = [...Array(first.shard.count).keys()].map((i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) process.stderr.write(`warning: shards ${missing.join(', ')} of ${first.shard.count} are missing; merging what is here\n`);
   const outcomes: JobOutcome[] = [];
-  const pool = openPool(settings);
-  try {
-    for (const [c, { job, summary, cases, wallMs }] of prepared.entries()) {
-      const { entry } = job;
-      const materialize = materializeOnPool(pool, { file: entry.file, id: entry.scenario.id }, entry.scenario);
-      const written = await writeFindings(entry.scenario.id, projectRelative(project.root, entry.file), summary, settings.out, materialize, job.expect, jobVerdict(job, summary.found).result);
-      const outcome = { job, campaign: { summary, cases, wallMs }, written };
-      outcomes.push(outcome);
-      process.stderr.write(resultLine(outcome, prepared.length > 1 ? { index: c + 1, count: prepared.length } : undefined) + '\n');
-      for (const line of warningLines(summary)) process.stderr.write(`  ${line}\n`);
-    }
-  } finally {
-    await pool.close();
+  for (const [c, { job, summary, cases, wallMs }] of prepared.entries()) {
+    const { entry } = job;
+    const materialize = materializeOnPool(pool, { file: entry.file, id: entry.scenario.id }, entry.scenario);
+    const written = await writeFindings(entry.scenario.id, projectRelative(project.root, entry.file), summary, settings.out, materialize, job.expect, jobVerdict(job, summary.found).result);
+    const outcome = { job, campaign: { summary, cases, wallMs }, written };
+    outcomes.push(outcome);
+    process.stderr.write(resultLine(outcome, prepared.length > 1 ? { index: c + 1, count: prepared.length } : undefined) + '\n');
+    for (const line of warningLines(summary)) process.stderr.write(`  ${line}\n`);
   }
   return finishRun(outcomes, options, settings);
 }

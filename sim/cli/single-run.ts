@@ -14,6 +14,9 @@ import { CLI } from '../identity.ts';
 import type { Settings } from './settings.ts';
 import { firstDifference } from '../kernel/self-check.ts';
 import { runOnPool } from './run-on-pool.ts';
+import { openPool, type EngineSettings } from './engine.ts';
+import type { WorkerPool } from '../explore/pool/pool.ts';
+import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 import { EXIT, type CliOptions } from './args.ts';
 import { formatRecord } from './format.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
@@ -35,14 +38,25 @@ export async function singleRun(entry: LoadedScenario, options: CliOptions, sett
   if (!Object.prototype.hasOwnProperty.call(scenario.variants, variant)) {
     throw new InputError(`scenario ${scenario.id} has no variant '${variant}' (it has: ${Object.keys(scenario.variants).join(', ')})`);
   }
-  const seed = settings.seed;
-  const plan = readPlan(planPath, scenario, variant);
+  const engine = { workers: 1, runTimeoutMs: settings.runTimeoutMs, runMemoryMb: settings.runMemoryMb };
+  const pool = openPool(engine);
+  try {
+    // The plan is checked against node ids the scenario's build gives: learned in a worker, as every build is.
+    await learnFactsOnPool(pool, { file: entry.file, id: scenario.id }, scenario);
+    return await runPlan(entry, options, variant, settings.seed, readPlan(planPath, scenario, variant), planPath, pool, engine);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runPlan(entry: LoadedScenario, options: CliOptions, variant: string, seed: number, plan: FaultPlan, planPath: string, pool: WorkerPool, engine: EngineSettings): Promise<number> {
+  const { scenario } = entry;
   const replayLine = `replay: ${CLI} run ${displayPath(entry.file)} --scenario ${scenario.id} --variant ${variant} --seed ${seed} --plan ${planPath}`;
   process.stderr.write(`${scenario.id} variant=${variant} seed=${seed} faults=${plan.faults.length} kernel=v${KERNEL_VERSION}\n`);
-  const engine = { workers: 1, runTimeoutMs: settings.runTimeoutMs, runMemoryMb: settings.runMemoryMb };
   const single = { file: entry.file, id: scenario.id, variant, seed, plan };
-  if (options.selfCheck) return selfCheckRun(await runOnPool(single, true, engine), await runOnPool(single, true, engine), options);
-  const result = await runOnPool(single, options.trace, engine);
+  // The self-check's second run is in a fresh worker: state a module keeps between runs shows as a difference too.
+  if (options.selfCheck) return selfCheckRun(await runOnPool(single, true, engine, pool), await runOnPool(single, true, engine), options);
+  const result = await runOnPool(single, options.trace, engine, pool);
   if (options.json) {
     process.stdout.write(stableStringify(runSummary(result, options.trace)) + '\n');
   } else {

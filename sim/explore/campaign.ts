@@ -10,7 +10,7 @@ import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { spaceKinds } from '../kernel/fault-space.ts';
-import { declaredInvariants } from '../kernel/declared-invariants.ts';
+import { factsOf } from '../kernel/scenario-facts.ts';
 import { own } from '../kernel/own.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
 import { accountKinds, goalRuns, type KindAccount } from './fault-accounting.ts';
@@ -203,16 +203,7 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   };
 }
 
-/** The names of a scenario's `sometimes` goals (declared the same in every variant). */
-function sometimesGoalNames(scenario: AnyScenario): string[] {
-  const cached = goalNames.get(scenario);
-  if (cached !== undefined) return cached;
-  const names = declaredInvariants(scenario)
-    .filter((inv) => inv.kind === 'sometimes')
-    .map((inv) => inv.name);
-  goalNames.set(scenario, names);
-  return names;
+/** The names of a scenario's `sometimes` goals (declared the same in every variant), learned once (see scenario-facts.ts). */
+function sometimesGoalNames(scenario: AnyScenario): readonly string[] {
+  return factsOf(scenario).sometimesGoals;
 }
-
-const goalNames = new WeakMap<AnyScenario, string[]>();
-

@@ -9,6 +9,7 @@ import { buildOnly } from './build-only.ts';
 import { errorMessage } from './error-message.ts';
 import { KERNEL_FAULT_KINDS, type CustomFault, type Fault, type FaultPlan, type Json } from './faults.ts';
 import { hasOwn, own } from './own.ts';
+import { recordedFacts } from './scenario-facts-memo.ts';
 import { MAX_RATIO_DENOMINATOR } from './rng.ts';
 import type { AnyScenario } from './scenario.ts';
 
@@ -85,11 +86,22 @@ export function parsePlanText(text: string, source: string, scenario: AnyScenari
   return parsePlan(data, source, scenario, variant);
 }
 
+/**
+ * Node ids a worker learned for this variant (see scenario-facts.ts), so the
+ * thread checking a plan need not run `build` itself; `undefined` if none did.
+ */
+function knownNodeIds(scenario: AnyScenario, variant: string): readonly string[] | undefined {
+  const facts = recordedFacts(scenario);
+  if (facts === undefined) return undefined;
+  if (facts.buildStopped !== undefined) throw new InputError(`scenario ${scenario.id}: its build did not finish (${facts.buildStopped}), so no plan can be checked against it`);
+  return own(facts.nodeIds, variant);
+}
+
 /** Checks already-parsed JSON as a plan for `scenario`. */
 export function parsePlan(data: unknown, source: string, scenario: AnyScenario, variant: string): FaultPlan {
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.faults) ? data.faults : undefined;
   if (list === undefined) throw new InputError(`${source}: expected {"faults": [...]} or an array of faults`);
-  const nodes = scenarioNodeIds(scenario, variant);
+  const nodes = knownNodeIds(scenario, variant) ?? scenarioNodeIds(scenario, variant);
   const faults = list.map((raw, i) => parseFault(raw, `${source}: fault ${i + 1}`, scenario, nodes));
   return { faults };
 }

@@ -12,6 +12,7 @@ import { projectRelative } from '../load/discover.ts';
 import { projectHere } from './project-here.ts';
 import { closePoolAfterAll, poolHere } from './pool-here.ts';
 import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
+import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 import { materializeOnPool } from '../repro/materialize-on-pool.ts';
 
 /** What {@link testScenario} checks. */
@@ -57,6 +58,7 @@ export function testScenario(scenario: AnyScenario, options: TestScenarioOptions
   test(
     `${scenario.id} ${variant} ${options.expect} (seed ${seed}, ${runs} runs)`,
     async () => {
+      if (inWorker) await learnFactsOnPool(poolHere(), { file, id: scenario.id }, scenario);
       const cases = inWorker ? await runCampaignOnPool(poolHere(), { file, id: scenario.id }, scenario, spec) : runCases(scenario, spec);
       const summary = summarize(scenario, spec, cases);
       if (options.expect === 'fails' && !summary.found) throw new Error(notFoundMessage(summary));

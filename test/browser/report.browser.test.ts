@@ -18,8 +18,7 @@ import { LANES_MAX } from '../../reports/lanes.ts';
 import breakerHerd from '../../scenarios/dmsg/breaker-herd.scenario.ts';
 import pingStorm from '../../scenarios/dmsg/ping-storm.scenario.ts';
 import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
-import { runsForReport } from '../../sim/explore/report-runs.ts';
-import { campaign } from '../fixtures/campaign.ts';
+import { firstFindingReportInput } from '../fixtures/report-input.ts';
 import { tempDir } from '../fixtures/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,24 +27,7 @@ const haveChromium = existsSync(CHROMIUM);
 
 /** Writes a finding's report into `out` as the command line lays it out; returns its report.html. */
 function writeReport(out: string, scenario: AnyScenario): string {
-  const finding = campaign(scenario, 'buggy', 20, { stopOnFailure: true }).findings[0]!;
-  const runs = runsForReport(scenario, 'buggy', finding.seed, finding.repro.plan);
-  const files = findingFiles({
-    scenario,
-    variant: 'buggy',
-    seed: finding.seed,
-    plan: finding.repro.plan,
-    oneMinimal: finding.repro.oneMinimal,
-    fingerprint: { id: finding.fingerprintId, text: finding.fingerprint, count: finding.count },
-    run: runs.minimal,
-    checkReads: runs.checkReads,
-    facts: runs.facts,
-    invariantWhy: '',
-    replayCommand: 'npm run sim -- --replay x.repro.json',
-    fixed: runs.fixed === null ? null : { variant: 'fixed', run: runs.fixed },
-    series: runs.series,
-    campaign: null,
-  });
+  const files = findingFiles(firstFindingReportInput(scenario));
   const dir = join(out, 'findings', scenario.id.replace('/', '__'));
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(path), { recursive: true });

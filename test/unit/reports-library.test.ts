@@ -13,35 +13,10 @@ import type { MessageItem, ReportData, StoryItem } from '../../reports/report-da
 import breakerHerd from '../../scenarios/dmsg/breaker-herd.scenario.ts';
 import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
 import deletedOwner from '../../scenarios/ownership/deleted-owner.scenario.ts';
-import { runsForReport } from '../../sim/explore/report-runs.ts';
-import { campaign } from '../fixtures/campaign.ts';
+import { firstFindingReportInput } from '../fixtures/report-input.ts';
 import { traceEventProblems, traceEvents } from '../fixtures/trace-events.ts';
 
-/** The gallery's budget reaches each of these in run 1; 20 leaves room, and a campaign stops at its first failure. */
-const RUNS = 20;
-
-function reportInput(scenario: AnyScenario): ReportInput {
-  const summary = campaign(scenario, 'buggy', RUNS, { stopOnFailure: true });
-  const finding = summary.findings[0];
-  if (finding === undefined) throw new Error(`${scenario.id}: the campaign found nothing in ${RUNS} runs`);
-  const runs = runsForReport(scenario, 'buggy', finding.seed, finding.repro.plan);
-  return {
-    scenario,
-    variant: 'buggy',
-    seed: finding.seed,
-    plan: finding.repro.plan,
-    oneMinimal: finding.repro.oneMinimal,
-    fingerprint: { id: finding.fingerprintId, text: finding.fingerprint, count: finding.count },
-    run: runs.minimal,
-    checkReads: runs.checkReads,
-    facts: runs.facts,
-    invariantWhy: '',
-    replayCommand: 'npm run sim -- --replay x.repro.json',
-    fixed: runs.fixed === null ? null : { variant: 'fixed', run: runs.fixed },
-    series: runs.series,
-    campaign: null,
-  };
-}
+const reportInput = (scenario: AnyScenario): ReportInput => firstFindingReportInput(scenario);
 
 const messages = (data: ReportData): MessageItem[] => data.story.items.filter((i): i is MessageItem => i.kind === 'message');
 const texts = (data: ReportData): string[] => data.story.items.map((i: StoryItem) => (i.kind === 'message' ? `${i.from} → ${i.to}: ${i.label}` : i.kind === 'cut' ? 'cut' : i.text));

@@ -10,6 +10,7 @@ import type { TraceMode, TraceRecord } from '../../kernel/trace.ts';
 import { drawPlan, exploreRun, type CaseResult } from '../explore-run.ts';
 import type { ScenarioRef } from './protocol.ts';
 import type { GivenPlan } from '../guided/candidate.ts';
+import { learnFacts, type ScenarioFacts } from '../../kernel/scenario-facts.ts';
 import { findingFiles, type FindingFiles, type FindingRequest } from '../../repro/finding-files.ts';
 
 /** What a handler may use besides its input. */
@@ -83,6 +84,13 @@ export const HANDLERS = {
     // Three runs (the minimal plan twice over, and the fixed variant); the
     // heartbeat moves before each, so the watchdog times each on its own.
     return findingFiles(scenario, input.request, context.runStarting);
+  },
+
+  /** What the scenario's build says (node ids, goals): learned here so the main thread never runs a build. */
+  async facts(input: { readonly scenario: ScenarioRef }, context: HandlerContext): Promise<ScenarioFacts> {
+    const scenario = await context.scenario(input.scenario);
+    context.runStarting();
+    return learnFacts(scenario);
   },
 
   async selfCheck(input: SelfCheckInput, context: HandlerContext): Promise<SelfCheckValue> {
