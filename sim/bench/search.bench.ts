@@ -17,7 +17,9 @@
  * to the first failure (a seed not found counts as past the budget, so a
  * median past it is "> budget"), the ratio of median runs (a lower bound when
  * random's median is past the budget), and the median over seeds of guided's
- * wall time over random's (seeds both found), guided's planning included.
+ * wall time over random's (seeds both found), guided's planning included,
+ * and each search's planning as a share of its wall time (its own overhead,
+ * which the wall ratio of campaigns a few ms long buries in noise).
  * Wall-clock figures are of this machine at this moment: compare the ratios.
  *
  * stdout: one JSON document; stderr: a table. BENCH_SEARCH_ONLY=text keeps
@@ -75,6 +77,8 @@ for (const { scenario, group, budget } of bugs) {
       medianRuns: round(median(runs)),
       medianWallMs: round(median(wallMs)),
       planningMsPerRun: round(byMode[mode].reduce((a, f) => a + f.planningMs, 0) / byMode[mode].reduce((a, f) => a + (f.runs ?? budget), 0), 3),
+      // The search's own overhead, apart from the noise of campaigns a few ms long: its planning over its wall time, all seeds.
+      planningShare: round(byMode[mode].reduce((a, f) => a + f.planningMs, 0) / byMode[mode].reduce((a, f) => a + f.wallMs, 0), 3),
       runs: byMode[mode].map((f) => f.runs),
       wallMs: wallMs.map((ms) => round(ms)),
     };
