@@ -53,8 +53,9 @@ Run options:
                         draws) or random (each run draws its own); default
                         ${DEFAULT_SEARCH}
   --lanes N             guided: independent searches a campaign is dealt
-                        into, round robin (default ${DEFAULT_LANES}); N shards need
-                        N lanes, and each lane searches alone
+                        into, round robin (default ${DEFAULT_LANES}, or N with
+                        --shard I/N: shards split the lanes); each lane
+                        searches alone
   --explain             show what the search did: sample plans, coverage
                         growth per hundred runs, corpus size, and which
                         mutations paid off
