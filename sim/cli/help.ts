@@ -38,8 +38,8 @@ Run options:
   --runs K              runs of a campaign (default ${DEFAULT_RUNS}); when checking
                         expectations, the budget of every 'holds' one
   --time-budget T       stop a campaign after T of wall time (30s, 2m, 1h)
-  --workers N           worker threads to run on (default 1; at most one
-                        per core)
+  --workers N           worker threads to run on (default and most: one
+                        per core; same results on any number)
   --shard I/N           run slice I of N of every campaign, for a CI
                         matrix; auto/N takes I from JOB_COMPLETION_INDEX
   --deep                every expectation on seeds 1..5, 'holds' budgets

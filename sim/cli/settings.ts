@@ -2,6 +2,7 @@
  * A command's settings: its flags over the config's defaults over the
  * built-in ones.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Project } from '../load/config.ts';
 import { DEFAULT_OUT, DEFAULT_SEARCH, DEFAULT_SEED, type CliOptions } from './args.ts';
@@ -17,6 +18,7 @@ export interface Settings {
   readonly lanes: number | undefined;
   /** `--runs`, else the config's `runs`; `undefined` when neither says. */
   readonly runs: number | undefined;
+  /** `--workers`, else the config's `workers`, else one per core: results are the same on any number, only sooner. */
   readonly workers: number;
   /** The output folder, as the user would type it (relative to the working directory when inside it). */
   readonly out: string;
@@ -41,7 +43,7 @@ export function settingsFor(options: CliOptions, project: Project): Settings {
     search,
     lanes,
     runs: options.runs ?? config?.runs,
-    workers: options.workers ?? config?.workers ?? 1,
+    workers: options.workers ?? config?.workers ?? availableParallelism(),
     out: options.out ?? (configOut === undefined ? DEFAULT_OUT : relativeToCwd(configOut)),
     runTimeoutMs: options.runTimeoutMs,
     runMemoryMb: options.runMemoryMb,

@@ -23,8 +23,25 @@ export interface SwarmPlan {
   readonly plan: FaultPlan;
 }
 
+/**
+ * Arbitraries already built, by fault space. An arbitrary is a pure function
+ * of the random stream it is given, so every run of a campaign (and of any
+ * campaign on the same space) can draw from one: building it costs more
+ * than drawing a plan from it.
+ */
+const built = new WeakMap<FaultSpace, fc.Arbitrary<SwarmPlan>>();
+
 /** Plans drawn from `space` with swarm testing. */
 export function swarmPlanArbitrary(space: FaultSpace): fc.Arbitrary<SwarmPlan> {
+  let arbitrary = built.get(space);
+  if (arbitrary === undefined) {
+    arbitrary = buildSwarmPlanArbitrary(space);
+    built.set(space, arbitrary);
+  }
+  return arbitrary;
+}
+
+function buildSwarmPlanArbitrary(space: FaultSpace): fc.Arbitrary<SwarmPlan> {
   const byKind = kindArbitraries(space);
   const kinds = [...byKind.keys()];
   if (kinds.length === 0) throw new Error('the fault space allows no fault kind');

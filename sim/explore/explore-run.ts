@@ -8,11 +8,16 @@
  * and it stays fixed while shrinking, so a smaller plan is judged under the
  * same weather.
  *
- * After fast-check's shrinking, a removal pass drops single faults while the
- * run still fails the same way, until none can go: the result is 1-minimal
- * (removing any one fault makes the run pass or fail differently).
+ * A failing plan is shrunk by shrinkPlan (shrink-plan.ts): whole faults by
+ * delta debugging, then each field toward the mildest the fault space
+ * allows, then a removal pass; the result is 1-minimal (removing any one
+ * fault makes the run pass or fail differently). fast-check's own shrinker
+ * runs first only where it pays: for spaces with fields drawn from an
+ * arbitrary (a string a user types), which only it knows how to shrink.
+ * Elsewhere it would spend dozens of runs on what shrinkPlan does in a few.
  */
 import fc from 'fast-check';
+import type { FaultSpace } from '../kernel/fault-space.ts';
 import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
 import { run, type RunResult } from '../kernel/run.ts';
@@ -112,7 +117,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
       options.beforeRun?.();
       return failureSignature(run(scenario, variant, seed, plan).outcome) !== signature;
     }),
-    { seed, numRuns: 1 },
+    { seed, numRuns: 1, endOnFailure: !hasArbitraryFields(space) },
   );
   if (first === undefined) throw new Error('fast-check drew no plan');
   const { result, enabledKinds, plan } = first;
@@ -166,6 +171,11 @@ function caseOf(index: number, seed: number, enabledKinds: readonly string[], pl
   };
 }
 
+/** Whether a space has custom fields drawn from an arbitrary: values only fast-check's shrinker can make simpler. */
+function hasArbitraryFields(space: FaultSpace): boolean {
+  return Object.values(space.custom ?? {}).some((kind) => Object.values(kind.fields).some((field) => typeof field === 'object' && 'arbitrary' in field));
+}
+
 /**
  * The plan campaign run `index` draws, without running it (for self-checks
  * and for tools that want to look at the search). It is the value
@@ -186,14 +196,14 @@ export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: num
   return { seed, plan: drawn!.plan, enabledKinds: drawn!.enabledKinds };
 }
 
-/** The removal pass (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
+/** shrinkPlan (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
 function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
   const failsSameWay = (candidate: FaultPlan): boolean => {
     beforeRun?.();
     return failureSignature(run(scenario, variant, seed, candidate).outcome) === signature;
   };
-  // The removal pass has no budget of its own: it ends in at most n(n+1)/2 runs for n faults.
-  const shrunk = shrinkPlan(start, failsSameWay, { maxRuns: Number.POSITIVE_INFINITY });
+  // No budget of its own: removal ends within n(n+1)/2 runs for n faults, and each field's search within a few.
+  const shrunk = shrinkPlan(start, failsSameWay, { maxRuns: Number.POSITIVE_INFINITY, space: scenario.faultSpace });
   beforeRun?.();
   const final = run(scenario, variant, seed, shrunk.plan);
   const text = fingerprintText(signature, shrunk.plan);

@@ -38,7 +38,8 @@
  * the real host would keep.
  */
 import type { Kernel } from './kernel.ts';
-import { describeMessage, type Message } from './messages.ts';
+import { detailText, type Detail } from './detail-hash.ts';
+import type { Message } from './messages.ts';
 import type { MessageRole, Network } from './network.ts';
 import type { SimNode } from './node.ts';
 
@@ -98,7 +99,7 @@ interface Segment {
   readonly kind: SegmentKind;
   readonly message: Message | undefined;
   readonly role: MessageRole | undefined;
-  readonly label: string;
+  readonly label: Detail;
   readonly firstSentMs: number;
   attempts: number;
 }
@@ -194,7 +195,7 @@ export class Connections {
       return;
     }
     if (requestId !== undefined) end.pending.add(requestId);
-    this.push(conn, end === conn.initiator ? 'forward' : 'backward', 'data', message, role, `${describeMessage(message)} on ${id}`);
+    this.push(conn, end === conn.initiator ? 'forward' : 'backward', 'data', message, role, this.kernel.trace.describe(message, ` on ${id}`));
   }
 
   /** The address at the other end of `id`, from `from`'s side. */
@@ -266,7 +267,7 @@ export class Connections {
   }
 
   /** Queues a segment on one direction of `conn` and sends it. */
-  private push(conn: Connection, direction: Direction, kind: SegmentKind, message: Message | undefined, role: MessageRole | undefined, label: string): void {
+  private push(conn: Connection, direction: Direction, kind: SegmentKind, message: Message | undefined, role: MessageRole | undefined, label: Detail): void {
     const stream = direction === 'forward' ? conn.forward : conn.backward;
     const segment: Segment = { seq: stream.nextSeq++, kind, message, role, label, firstSentMs: this.kernel.nowMs, attempts: 0 };
     const sender = this.sender(conn, direction);
@@ -302,13 +303,13 @@ export class Connections {
     const giveUpInMs = segment.firstSentMs + conn.userTimeoutMs - this.kernel.nowMs;
     if (rtoMs > giveUpInMs) {
       // The next try would come after the user timeout: the end gives up when it runs out.
-      this.kernel.record(sender.node.id, 'drop', receiver.id, `${segment.label}: ${why}; giving up in ${Math.max(0, giveUpInMs)}ms`);
+      this.kernel.record(sender.node.id, 'drop', receiver.id, `${detailText(segment.label)}: ${why}; giving up in ${Math.max(0, giveUpInMs)}ms`);
       this.kernel.after(Math.max(0, giveUpInMs), () => {
-        if (sender.alive()) this.closeEnd(conn, sender, 'timeout', `${segment.label} could not get through for ${conn.userTimeoutMs}ms`);
+        if (sender.alive()) this.closeEnd(conn, sender, 'timeout', `${detailText(segment.label)} could not get through for ${conn.userTimeoutMs}ms`);
       });
       return;
     }
-    this.kernel.record(sender.node.id, 'drop', receiver.id, `${segment.label}: ${why}, retransmitting in ${rtoMs}ms`);
+    this.kernel.record(sender.node.id, 'drop', receiver.id, `${detailText(segment.label)}: ${why}, retransmitting in ${rtoMs}ms`);
     segment.attempts++;
     this.kernel.after(rtoMs, () => {
       if (sender.hostHolds()) this.transmit(conn, direction, segment);
@@ -383,7 +384,7 @@ export class Connections {
         node.schedule(0, {
           run: () => {
             // A reset that came in meanwhile discards what was not read yet.
-            if (!receiver.open) return void this.kernel.record(senderId, 'drop', node.id, `${segment.label}: the connection was reset before it was read`);
+            if (!receiver.open) return void this.kernel.record(senderId, 'drop', node.id, `${detailText(segment.label)}: the connection was reset before it was read`);
             if (role === 'response') receiver.pending.delete((message as { requestId?: string }).requestId ?? '');
             this.network.frontEnd(node, senderId, fromAddress, message, segment.label, role, conn.id);
           },

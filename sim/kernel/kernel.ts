@@ -5,7 +5,7 @@
  */
 import { EventQueue, type QueueEntry } from './event-queue.ts';
 import { Rng } from './rng.ts';
-import { Trace, type TraceKind, type TraceMode } from './trace.ts';
+import { Trace, type Detail, type TraceKind, type TraceMode } from './trace.ts';
 
 /** The node name kernel-level trace records use. */
 export const KERNEL_NODE = 'sim';
@@ -67,7 +67,7 @@ export class Kernel {
   sameInstantCount = 0;
 
   /** Appends a trace record stamped with the current virtual time. */
-  record(node: string, kind: TraceKind, peer: string, detail: string): void {
+  record(node: string, kind: TraceKind, peer: string, detail: Detail): void {
     this.trace.record(this.nowMs, node, kind, peer, detail);
   }
 }

@@ -27,9 +27,10 @@ import { Connections, type ConnectOptions } from './connections.ts';
 import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import { filterMatches, isFiltered, type LinkFilter } from './link-filter.ts';
-import { describeMessage, FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply, type ResponseEvent, type TimeoutEvent } from './messages.ts';
+import { FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply, type ResponseEvent, type TimeoutEvent } from './messages.ts';
 import type { Forwarding, NodeTask, PendingRequest, SimNode, Transport } from './node.ts';
 import { RequestFaults } from './request-faults.ts';
+import type { Detail } from './trace.ts';
 import { ratio, type Ratio, type Rng } from './rng.ts';
 
 /** Properties of the link from one node to another. */
@@ -169,21 +170,22 @@ export class Network implements Transport {
     const requestId = `${from.id}:${++from.requestCounter}`;
     // A process that has exited (in this very step) sends nothing and hears nothing.
     if (from.status === 'down') return requestId;
-    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), {
-      run: () => {
-        const pending = from.pending.get(requestId);
-        if (pending === undefined) return;
-        from.pending.delete(requestId);
-        this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
-        this.settle(from, pending, this.timeoutEvent(requestId, pending, 'deadline'));
-      },
-    });
-    const pending: PendingRequest = { timeout, to, message, ...(forward === undefined ? {} : { forward }), ...(connection === undefined ? {} : { connection }) };
+    const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), new RequestDeadline(this, from, requestId, to, message, timeoutMs));
+    const pending: PendingRequest = forward === undefined && connection === undefined ? { timeout, to, message } : { timeout, to, message, forward, connection };
     from.pending.set(requestId, pending);
     const withId: Message = { ...message, requestId } as Message;
     if (connection === undefined) this.transmit(from, to, withId, 'request');
     else this.connections.sendData(from, connection, withId, 'request', requestId);
     return requestId;
+  }
+
+  /** A request's deadline passed (called by {@link RequestDeadline}): unless answered meanwhile, it times out. */
+  deadline(from: SimNode, requestId: string, to: string, message: Message, timeoutMs: number): void {
+    const pending = from.pending.get(requestId);
+    if (pending === undefined) return;
+    from.pending.delete(requestId);
+    this.kernel.record(from.id, 'timeout', to, `${message.type} ${requestId} after ${timeoutMs}ms`);
+    this.settle(from, pending, this.timeoutEvent(requestId, pending, 'deadline'));
   }
 
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void {
@@ -256,7 +258,7 @@ export class Network implements Transport {
 
   private transmit(from: SimNode, to: string, message: Message, role: MessageRole): void {
     const target = this.target(from, to, message.type);
-    const description = describeMessage(message);
+    const description = this.kernel.trace.describe(message);
     this.kernel.record(from.id, 'send', target.id, description);
     const passage = this.pass(from.id, target.id, message);
     if (passage === 'partitioned') {
@@ -314,12 +316,12 @@ export class Network implements Transport {
     return partition;
   }
 
-  private scheduleDelivery(fromAddress: string, target: SimNode, address: string, message: Message, description: string, role: MessageRole, latencyMs: number): void {
+  private scheduleDelivery(fromAddress: string, target: SimNode, address: string, message: Message, description: Detail, role: MessageRole, latencyMs: number): void {
     target.schedule(latencyMs, new Delivery(this, fromAddress, target, address, message, description, role));
   }
 
   /** A message reaches `target` (called by {@link Delivery}). */
-  arrive(fromAddress: string, target: SimNode, address: string, message: Message, description: string, role: MessageRole): void {
+  arrive(fromAddress: string, target: SimNode, address: string, message: Message, description: Detail, role: MessageRole): void {
     const sender = this.addresses.get(fromAddress)!;
     const partition = this.cutInFlight(sender.id, target.id, message);
     if (partition !== undefined) {
@@ -338,7 +340,7 @@ export class Network implements Transport {
    * connection): a request meets the front end's faults, then the node's
    * capacity; a response is matched to its request.
    */
-  frontEnd(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): void {
+  frontEnd(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, role: MessageRole, connection: string | undefined): void {
     if (role === 'request') {
       const request = message as IncomingRequest;
       if (this.requestFaults.armedFor(target.id)) {
@@ -383,7 +385,7 @@ export class Network implements Transport {
   }
 
   /** A request or message waiting for the node's capacity. */
-  private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, role: MessageRole, connection: string | undefined): Work {
+  private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, role: MessageRole, connection: string | undefined): Work {
     return {
       type: message.type,
       serve: () => this.hand(target, senderId, fromAddress, message, description, connection),
@@ -396,13 +398,13 @@ export class Network implements Transport {
   }
 
   /** The actor gets the message. */
-  private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, connection: string | undefined): void {
+  private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
     this.kernel.record(target.id, 'deliver', senderId, description);
     const event: { type: string; from: string; connection?: string } = connection === undefined ? { ...message, from: fromAddress } : { ...message, from: fromAddress, connection };
     target.deliver(event);
   }
 
-  private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: string, connection: string | undefined): void {
+  private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
     const requestId = (message as { requestId?: string }).requestId ?? '';
     const pending = target.pending.get(requestId);
     if (pending === undefined) {
@@ -412,8 +414,9 @@ export class Network implements Transport {
     this.kernel.cancel(pending.timeout);
     target.pending.delete(requestId);
     this.kernel.record(target.id, 'deliver', senderId, description);
-    const base = { ...message, from: fromAddress, request: pending.message, ...(connection === undefined ? {} : { connection }) };
-    const event = (pending.forward === undefined ? base : { ...base, forwarded: pending.forward.original }) as unknown as ResponseEvent;
+    const event = { ...message, from: fromAddress, request: pending.message } as { -readonly [K in keyof ResponseEvent]: ResponseEvent[K] };
+    if (connection !== undefined) event.connection = connection;
+    if (pending.forward !== undefined) event.forwarded = pending.forward.original;
     this.settle(target, pending, event);
   }
 
@@ -520,6 +523,21 @@ function greater(a: Ratio, b: Ratio): boolean {
   return a.numerator * b.denominator > b.numerator * a.denominator;
 }
 
+/** A request's deadline; a class rather than a closure, since there is one per request. */
+class RequestDeadline implements NodeTask {
+  constructor(
+    private readonly network: Network,
+    private readonly from: SimNode,
+    private readonly requestId: string,
+    private readonly to: string,
+    private readonly message: Message,
+    private readonly timeoutMs: number,
+  ) {}
+  run(): void {
+    this.network.deadline(this.from, this.requestId, this.to, this.message, this.timeoutMs);
+  }
+}
+
 /** A message on its way; a class rather than closures, since there is one per message. */
 class Delivery implements NodeTask {
   constructor(
@@ -528,7 +546,7 @@ class Delivery implements NodeTask {
     private readonly target: SimNode,
     private readonly address: string,
     private readonly message: Message,
-    private readonly description: string,
+    private readonly description: Detail,
     private readonly role: MessageRole,
   ) {}
   run(): void {

@@ -29,9 +29,13 @@ import type { Json, NodeId } from './faults.ts';
 import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
+import { JoinedDetail } from './joined-text.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
 import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
+
+/** The detail of a state record, `from -> to`, made once per pair (see joined-text.ts). */
+const STATE_RECORDS = new JoinedDetail(' -> ');
 
 /** Whether a node runs, is down after a crash, or is frozen. */
 export type NodeStatus = 'up' | 'down' | 'paused';
@@ -318,7 +322,7 @@ export class SimNode {
         if (key === node.stateKey) return;
         const from = node.stateKey;
         node.stateKey = key;
-        node.kernel.record(node.id, 'state', '', from === '' ? key : `${from} -> ${key}`);
+        node.kernel.record(node.id, 'state', '', from === '' ? key : STATE_RECORDS.of(from, key));
         node.observer.stateChanged(node, machineId, from, key);
       },
       // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.

@@ -20,8 +20,13 @@ import type { TraceMode, TraceRecord } from './trace.ts';
 import { World } from './world.ts';
 import { worldView } from './world-view.ts';
 
-/** The version of the kernel's semantics; bump it when traces of the same plan change. */
-export const KERNEL_VERSION = 1;
+/**
+ * The version of the kernel's semantics; bump it when traces of the same
+ * plan change. 2: a record's detail enters the hash by its own hash
+ * (trace.ts), so a campaign hashes a message without describing it; the
+ * records themselves are as in 1, their hashes are not.
+ */
+export const KERNEL_VERSION = 2;
 
 /** Limits and trace settings of a run. */
 export interface RunOptions {

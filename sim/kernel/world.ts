@@ -7,11 +7,18 @@ import type { AnyStateMachine } from 'xstate';
 import { Capacity } from './capacity.ts';
 import { errorMessage } from './error-message.ts';
 import type { NodeId } from './faults.ts';
+import { JoinedText } from './joined-text.ts';
 import { Kernel } from './kernel.ts';
 import { DEFAULT_LINK, Network, type LinkSpec } from './network.ts';
 import { SimNode, type NodeObserver } from './node.ts';
 import type { AnyScenario, BugFlags, NodeHandle, NodeOptions, RestartPolicy, ScenarioBuilder } from './scenario.ts';
 import type { TraceMode } from './trace.ts';
+
+/** Coverage keys, made once per thread (see joined-text.ts). */
+const STATE_KEYS = new JoinedText(':');
+const TRANSITION_KEYS = new JoinedText('->');
+/** A state entered while a fault kind was in force: `machine:state@kind`. */
+const PAIR_KEYS = new JoinedText('@');
 
 /** The first error a model threw in a run. */
 export interface ModelError {
@@ -84,14 +91,14 @@ export class World {
   }
 
   stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
-    const state = `${machineId}:${to}`;
+    const state = STATE_KEYS.of(machineId, to);
     if (!this.coverage.states.has(state)) {
       this.coverage.states.add(state);
       this.coverage.stateFirstMs.set(state, this.kernel.nowMs);
     }
-    if (from !== '') this.coverage.transitions.add(`${machineId}:${from}->${to}`);
+    if (from !== '') this.coverage.transitions.add(STATE_KEYS.of(machineId, TRANSITION_KEYS.of(from, to)));
     const kinds = this.activeFaultKinds();
-    for (let i = 0; i < kinds.length; i++) this.coverage.pairs.add(`${state}@${kinds[i]}`);
+    for (let i = 0; i < kinds.length; i++) this.coverage.pairs.add(PAIR_KEYS.of(state, kinds[i]!));
   }
 
   /** A process ended itself: its node's restart policy decides (systemd's `Restart=`). */

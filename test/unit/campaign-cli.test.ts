@@ -38,7 +38,7 @@ describe('sim campaigns', () => {
 
   it('gives the same result serially, on two workers, and from two merged shards (random search)', () => {
     const random = ['--scenario', 'canary/lease', '--runs', RUNS, '--search', 'random'];
-    const one = sim(...random, '--json', '--out', tempDir('sim-r1-'));
+    const one = sim(...random, '--json', '--workers', '1', '--out', tempDir('sim-r1-'));
     const workers = sim(...random, '--json', '--workers', '2', '--out', tempDir('sim-w-'));
     const shardOut = tempDir('sim-shards-');
     for (const shard of ['1/2', '2/2']) expect(sim(...random, '--shard', shard, '--out', shardOut).code).toBe(0);
@@ -52,7 +52,7 @@ describe('sim campaigns', () => {
 
   it('gives the same guided campaign serially, on two workers, and from merged shards of its lanes', () => {
     const guided = ['--scenario', 'canary/lease', '--runs', RUNS, '--search', 'guided', '--lanes', '2'];
-    const one = sim(...guided, '--json', '--out', tempDir('sim-g1-'));
+    const one = sim(...guided, '--json', '--workers', '1', '--out', tempDir('sim-g1-'));
     const workers = sim(...guided, '--json', '--workers', '2', '--out', tempDir('sim-g2-'));
     const shardOut = tempDir('sim-gshards-');
     for (const shard of ['1/2', '2/2']) expect(sim(...guided, '--shard', shard, '--out', shardOut).code).toBe(0);
@@ -74,7 +74,7 @@ describe('sim campaigns', () => {
   it('gives the same guided campaign (one lane, the default) serially and on two workers, also stopping at its first failure', () => {
     for (const extra of [[], ['--stop-on-failure', '--runs', '500']]) {
       const args = ['--scenario', 'canary/lease', '--runs', RUNS, ...extra, '--json'];
-      const one = sim(...args, '--out', tempDir('sim-d1-'));
+      const one = sim(...args, '--workers', '1', '--out', tempDir('sim-d1-'));
       const two = sim(...args, '--workers', '2', '--out', tempDir('sim-d2-'));
       expect(JSON.parse(one.stdout).search).toBe('guided');
       expect(deterministicPart(two.stdout)).toEqual(deterministicPart(one.stdout));

@@ -12,10 +12,16 @@
  * - a worker that exits (a model called `process.exit`) ends its task as `exited`.
  * In each case a fresh worker takes the dead one's place, and the campaign
  * goes on. Records a capture task sent before it stopped come with the outcome.
+ *
+ * Each worker holds up to PIPELINE_DEPTH tasks (protocol.ts) and runs them
+ * in order; the one it is on (the heartbeat names it) is the one the
+ * watchdog times and blames. Tasks a dead worker had not finished go back
+ * to the front of the queue, for the fresh one: a run is a function of its
+ * input, so running one again gives what it would have.
  */
 import { Worker } from 'node:worker_threads';
 import type { TraceRecord } from '../../kernel/trace.ts';
-import { HEARTBEAT, HEARTBEAT_SLOTS, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
+import { HEARTBEAT, HEARTBEAT_SLOTS, PIPELINE_DEPTH, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
 import { watchdogNowMs } from './watchdog-clock.ts';
 import { FROM_SOURCE, SOURCE_CONDITION } from '../../identity.ts';
 
@@ -50,19 +56,22 @@ interface Slot {
   worker: Worker;
   readonly heartbeat: Int32Array;
   readonly virtualNow: Float64Array;
-  current: Running | undefined;
+  /** Tasks handed to the worker and not yet answered, in the order it runs them. */
+  readonly running: Running[];
   dead: boolean;
 }
 
 interface Running {
   readonly taskId: number;
+  readonly task: Task;
   readonly resolve: (outcome: TaskOutcome<unknown>) => void;
   readonly reject: (error: Error) => void;
   readonly records: TraceRecord[];
   beats: number;
   /** When the current run began; `undefined` until the task's first run (it may be loading a scenario file). */
   lastBeatAtMs: number | undefined;
-  readonly dispatchedAtMs: number;
+  /** When the worker took it up (as far as the watchdog knows): its load budget runs from here. */
+  startedAtMs: number | undefined;
 }
 
 interface Queued {
@@ -95,6 +104,11 @@ export class WorkerPool {
     return this.options.size;
   }
 
+  /** Tasks the workers can hold at once: hand out this many to keep every worker busy without a wait between tasks. */
+  get capacity(): number {
+    return this.options.size * PIPELINE_DEPTH;
+  }
+
   /** Runs `task` on the next free worker. */
   run<T>(task: Task): Promise<TaskOutcome<T>> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
@@ -120,7 +134,7 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       execArgv: workerExecArgv(),
     });
-    const slot: Slot = { worker, heartbeat, virtualNow, current: undefined, dead: false };
+    const slot: Slot = { worker, heartbeat, virtualNow, running: [], dead: false };
     worker.on('message', (message: WorkerToMain) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -131,37 +145,49 @@ export class WorkerPool {
   }
 
   private onMessage(slot: Slot, message: WorkerToMain): void {
-    const running = slot.current;
-    if (message.type === 'ready' || running === undefined || message.taskId !== running.taskId) return;
+    if (message.type === 'ready' || slot.dead) return;
+    const running = slot.running[0];
+    if (running === undefined || message.taskId !== running.taskId) return;
     if (message.type === 'records') {
       for (const record of message.records) running.records.push(record);
       if (running.records.length > MAX_CAPTURED_RECORDS) running.records.splice(0, running.records.length - MAX_CAPTURED_RECORDS);
       return;
     }
-    slot.current = undefined;
+    slot.running.shift();
+    const next = slot.running[0];
+    if (next !== undefined) this.takeUp(slot, next, watchdogNowMs());
     if (message.type === 'done') running.resolve({ status: 'done', value: message.value });
     else running.reject(new Error(`a task failed in a worker: ${message.message}`));
     this.dispatch();
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.dead || slot.current !== undefined) continue;
-      const next = this.queue.shift()!;
-      const taskId = this.nextTaskId++;
-      slot.current = {
-        taskId,
-        resolve: next.resolve,
-        reject: next.reject,
-        records: [],
-        beats: Atomics.load(slot.heartbeat, HEARTBEAT.runsStarted),
-        lastBeatAtMs: undefined,
-        dispatchedAtMs: watchdogNowMs(),
-      };
-      const message: MainToWorker = { type: 'task', taskId, task: next.task };
-      slot.worker.postMessage(message);
+    // Depth first across the slots: every worker gets a task before any gets a second.
+    for (let depth = 1; depth <= PIPELINE_DEPTH; depth++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.dead || slot.running.length >= depth) continue;
+        const next = this.queue.shift()!;
+        const taskId = this.nextTaskId++;
+        const running: Running = { taskId, task: next.task, resolve: next.resolve, reject: next.reject, records: [], beats: 0, lastBeatAtMs: undefined, startedAtMs: undefined };
+        slot.running.push(running);
+        if (slot.running.length === 1) this.takeUp(slot, running, watchdogNowMs());
+        const message: MainToWorker = { type: 'task', taskId, task: next.task };
+        slot.worker.postMessage(message);
+      }
     }
+  }
+
+  /**
+   * The watchdog starts timing `running`, now the first of the worker's
+   * tasks. If the worker is already on it (it went straight on from the one
+   * before), its run is timed from now; otherwise it may first load a
+   * scenario file, under the load budget.
+   */
+  private takeUp(slot: Slot, running: Running, nowMs: number): void {
+    running.beats = Atomics.load(slot.heartbeat, HEARTBEAT.runsStarted);
+    running.startedAtMs = nowMs;
+    running.lastBeatAtMs = Atomics.load(slot.heartbeat, HEARTBEAT.task) === running.taskId ? nowMs : undefined;
   }
 
   /**
@@ -176,7 +202,7 @@ export class WorkerPool {
   private watch(): void {
     const nowMs = watchdogNowMs();
     for (const slot of this.slots) {
-      const running = slot.current;
+      const running = slot.running[0];
       if (running === undefined || slot.dead) continue;
       const beats = Atomics.load(slot.heartbeat, HEARTBEAT.runsStarted);
       if (beats !== running.beats) {
@@ -184,23 +210,31 @@ export class WorkerPool {
         running.lastBeatAtMs = nowMs;
       } else if (running.lastBeatAtMs !== undefined && nowMs - running.lastBeatAtMs > this.options.runTimeoutMs) {
         this.retire(slot, 'hang', `a run took more than ${this.options.runTimeoutMs} ms of wall time`);
-      } else if (running.lastBeatAtMs === undefined && nowMs - running.dispatchedAtMs > this.loadBudgetMs()) {
+      } else if (running.lastBeatAtMs === undefined && nowMs - running.startedAtMs! > this.loadBudgetMs()) {
         this.retire(slot, 'hang', `a worker took more than ${this.loadBudgetMs()} ms to load the scenario file and begin a run`);
       }
     }
   }
 
-  /** Ends a worker that can no longer be trusted, settles its task, and puts a fresh one in its place. */
+  /**
+   * Ends a worker that can no longer be trusted, settles the task it was on
+   * (the heartbeat names it; the first unanswered one if it had begun none),
+   * puts its other tasks back at the front of the queue, and a fresh worker
+   * in its place.
+   */
   private retire(slot: Slot, status: 'hang' | 'memory' | 'exited', detail: string): void {
     if (slot.dead) return;
     slot.dead = true;
-    const running = slot.current;
-    slot.current = undefined;
+    const onTask = Atomics.load(slot.heartbeat, HEARTBEAT.task);
+    const culprit = slot.running.find((r) => r.taskId === onTask) ?? slot.running[0];
+    const others = slot.running.filter((r) => r !== culprit);
+    slot.running.length = 0;
     void slot.worker.terminate();
     if (this.closed) return;
     const index = this.slots.indexOf(slot);
     this.slots[index] = this.spawn();
-    running?.resolve({ status, detail, records: running.records, virtualNowMs: slot.virtualNow[0] ?? 0, runTimeoutMs: this.options.runTimeoutMs, memoryMb: this.options.memoryMb });
+    this.queue.unshift(...others.map((r) => ({ task: r.task, resolve: r.resolve, reject: r.reject })));
+    culprit?.resolve({ status, detail, records: culprit.records, virtualNowMs: slot.virtualNow[0] ?? 0, runTimeoutMs: this.options.runTimeoutMs, memoryMb: this.options.memoryMb });
     this.dispatch();
   }
 }

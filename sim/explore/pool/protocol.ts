@@ -1,12 +1,13 @@
 /**
  * What the main thread and its worker threads say to each other.
  *
- * The main thread hands a worker one task at a time and waits for its
- * answer. A task names a handler and carries plain data; the worker answers
- * with the handler's value (or the error it threw), and may send records of
- * a run it is capturing first. Besides messages, each worker shares two
- * counters with the main thread (see {@link HEARTBEAT}), which the watchdog
- * reads without a round trip.
+ * The main thread hands a worker up to {@link PIPELINE_DEPTH} tasks at a
+ * time; the worker runs them in order and answers each. A task names a
+ * handler and carries plain data; the worker answers with the handler's
+ * value (or the error it threw), and may send records of a run it is
+ * capturing first. Besides messages, each worker shares three counters with
+ * the main thread (see {@link HEARTBEAT}), which the watchdog reads without
+ * a round trip.
  */
 import type { TraceRecord } from '../../kernel/trace.ts';
 
@@ -33,11 +34,22 @@ export type WorkerToMain =
 
 /**
  * Slots of a worker's shared heartbeat: how many runs it has started (the
- * watchdog sees a run that does not end as a counter that stops moving), and
- * whether it is working on a task.
+ * watchdog sees a run that does not end as a counter that stops moving),
+ * whether it is working on a task, and which task (a worker holds up to
+ * {@link PIPELINE_DEPTH} and works through them in order, so the watchdog
+ * reads here whose run it is timing).
  */
-export const HEARTBEAT = { runsStarted: 0, busy: 1 } as const;
-export const HEARTBEAT_SLOTS = 2;
+export const HEARTBEAT = { runsStarted: 0, busy: 1, task: 2 } as const;
+export const HEARTBEAT_SLOTS = 3;
+
+/**
+ * Tasks a worker is handed before it finishes the one it is on. With two,
+ * it never waits for the main thread between tasks: its next one is
+ * already in its queue when it posts a result, however late the main
+ * thread gets a core to read it (on a machine whose every core runs a
+ * worker, that wait was a scheduler's time slice per task).
+ */
+export const PIPELINE_DEPTH = 2;
 
 /** What a worker thread is given when it starts. */
 export interface WorkerBoot {

@@ -47,7 +47,7 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
   let stopped = false;
   return new Promise<CaseResult[]>((resolve, reject) => {
     const handOut = (): void => {
-      while (!stopped && inFlight < pool.size && next <= lastWanted) {
+      while (!stopped && inFlight < pool.capacity && next <= lastWanted) {
         const index = next;
         if ((options.include !== undefined && !options.include(index)) || options.done?.has(index)) {
           next++;

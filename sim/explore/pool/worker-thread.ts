@@ -1,5 +1,6 @@
 /**
- * A worker thread of the pool: takes tasks one at a time and answers each.
+ * A worker thread of the pool: runs its tasks one at a time, in the order
+ * they came, and answers each.
  * It stays up between tasks and campaigns (warm: scenario files loaded once,
  * code compiled once) until the pool closes it or the watchdog ends it.
  */
@@ -32,8 +33,15 @@ async function scenarioOf(ref: ScenarioRef): Promise<AnyScenario> {
 
 const post = (message: WorkerToMain): void => port.postMessage(message);
 
-port.on('message', async (message: MainToWorker) => {
+/** Tasks run one after another, in the order they came: a handler that awaits (a scenario file loading) holds the next one back. */
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: MainToWorker) => {
+  queue = queue.then(() => runTask(message));
+});
+
+async function runTask(message: MainToWorker): Promise<void> {
   const { taskId, task } = message;
+  Atomics.store(heartbeat, HEARTBEAT.task, taskId);
   Atomics.store(heartbeat, HEARTBEAT.busy, 1);
   virtualNow.fill(0);
   const context: HandlerContext = {
@@ -52,5 +60,5 @@ port.on('message', async (message: MainToWorker) => {
     Atomics.store(heartbeat, HEARTBEAT.busy, 0);
     post({ type: 'failed', taskId, message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
   }
-});
+}
 post({ type: 'ready' });
