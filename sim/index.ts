@@ -25,6 +25,7 @@ export type {
   ScenarioSeries,
   ScenarioSource,
   TimelineFact,
+  ProgressMeasure,
 } from './kernel/scenario.ts';
 export { always, eventually, eventuallyEach, sometimes, violated } from './kernel/invariants.ts';
 export type { Check, Invariant, Violation, WorldView } from './kernel/invariants.ts';

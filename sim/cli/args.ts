@@ -43,9 +43,16 @@ export interface CliOptions {
   readonly json: boolean;
   readonly trace: boolean;
   readonly selfCheck: boolean;
+  /** How campaigns choose plans (`undefined`: the config's, then {@link DEFAULT_SEARCH}). */
+  readonly search: SearchMode | undefined;
+  /** Lanes of a guided campaign (see sim/explore/guided/layout.ts). */
+  readonly lanes: number | undefined;
+  /** Print what the search did: sample plans, coverage growth, corpus, mutations that paid off. */
+  readonly explain: boolean;
 }
 
 import type { Shard } from '../explore/shard.ts';
+import { SEARCH_MODES, type SearchMode } from '../explore/search-mode.ts';
 
 /** Exit codes, typed by outcome so CI can tell what kind of failure it saw. */
 export const EXIT = {
@@ -58,6 +65,14 @@ export const EXIT = {
   modelHang: 6,
   resourceExhausted: 7,
 } as const;
+
+/**
+ * The search when neither --search nor the config says: guided, which the
+ * search benchmark (`npm run bench:search`, see the README) shows finding
+ * multi-fault timing bugs random search does not, and the library's bugs in
+ * as few runs.
+ */
+export const DEFAULT_SEARCH: SearchMode = 'guided';
 
 /** Runs of a campaign when neither --runs, the config nor --time-budget says. */
 export const DEFAULT_RUNS = 200;
@@ -90,13 +105,16 @@ const FLAGS = {
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   'self-check': { type: 'boolean' },
+  search: { type: 'string' },
+  lanes: { type: 'string' },
+  explain: { type: 'boolean' },
 } as const;
 
 type Flag = keyof typeof FLAGS;
 
 /** Flags each command takes (besides --help, --version and --config). */
 const ACCEPTS: Record<Command, readonly Flag[]> = {
-  run: ['scenario', 'variant', 'seed', 'plan', 'runs', 'time-budget', 'workers', 'shard', 'deep', 'resume', 'run-timeout', 'run-memory', 'stop-on-failure', 'out', 'junit', 'json', 'trace', 'self-check'],
+  run: ['scenario', 'variant', 'seed', 'plan', 'runs', 'time-budget', 'workers', 'shard', 'deep', 'resume', 'run-timeout', 'run-memory', 'stop-on-failure', 'out', 'junit', 'json', 'trace', 'self-check', 'search', 'lanes', 'explain'],
   replay: ['emit-test', 'json', 'trace', 'run-timeout', 'run-memory'],
   list: ['json'],
   merge: ['out', 'junit', 'json', 'workers', 'run-timeout', 'run-memory'],
@@ -144,7 +162,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
     json: v.json ?? false,
     trace: v.trace ?? false,
     selfCheck: v['self-check'] ?? false,
+    search: v.search === undefined ? undefined : parseSearch(v.search),
+    lanes: v.lanes === undefined ? undefined : positiveInt('--lanes', v.lanes),
+    explain: v.explain ?? false,
   };
+}
+
+export function parseSearch(text: string): SearchMode {
+  const mode = SEARCH_MODES.find((m) => m === text);
+  if (mode === undefined) throw new InputError(`--search must be ${SEARCH_MODES.join(' or ')}, got '${text}'`);
+  return mode;
 }
 
 /** Refuses flags the command does not take and arguments it cannot use, naming the first. */
@@ -165,6 +192,8 @@ function checkFlagsFit(command: Command, values: Record<string, unknown>, args: 
     if (values['self-check'] !== undefined && values.shard !== undefined) throw new InputError('--self-check does not go with --shard');
     if (values['self-check'] !== undefined && values.resume !== undefined) throw new InputError('--self-check does not go with --resume');
     if (values.trace !== undefined && values.plan === undefined) throw new InputError('--trace goes with --plan FILE (or with replay)');
+    if (values.plan !== undefined && (values.search !== undefined || values.lanes !== undefined || values.explain !== undefined)) throw new InputError('--plan runs one plan: it does not go with --search, --lanes or --explain');
+    if (values.lanes !== undefined && values.search === 'random') throw new InputError('--lanes goes with --search guided (a random campaign has no lanes)');
   }
 }
 

@@ -2,7 +2,8 @@
  * `--help`: every command and flag, in 80 columns. `cli` is how the user
  * runs the tool (`npx chaos-testbed`, or `npm run sim --` in its own repository).
  */
-import { DEFAULT_OUT, DEFAULT_RUNS } from './args.ts';
+import { DEFAULT_OUT, DEFAULT_RUNS, DEFAULT_SEARCH } from './args.ts';
+import { DEFAULT_LANES } from '../explore/guided/layout.ts';
 
 export function helpText(cli: string, version: string): string {
   return `chaos-testbed ${version}: deterministic-simulation chaos testing for
@@ -47,6 +48,17 @@ Run options:
   --run-timeout T       wall time one run may take before it counts as a
                         hang (default 30s)
   --run-memory MB       heap limit of each worker thread (default 2048)
+  --search S            how campaigns choose plans: guided (keep plans that
+                        reach new coverage and mutate them, mixed with fresh
+                        draws) or random (each run draws its own); default
+                        ${DEFAULT_SEARCH}
+  --lanes N             guided: independent searches a campaign is dealt
+                        into, round robin (default ${DEFAULT_LANES}, or N with
+                        --shard I/N: shards split the lanes); each lane
+                        searches alone
+  --explain             show what the search did: sample plans, coverage
+                        growth per hundred runs, corpus size, and which
+                        mutations paid off
   --stop-on-failure     end a campaign at its first failing run
   --self-check          run each run twice and compare the traces
   --plan FILE           one run of the fault plan in FILE ({"faults": [...]})
@@ -77,6 +89,7 @@ Examples:
   ${cli} run incidents/lease.scenario.ts
   ${cli} run --scenario canary/lease --runs 500 --seed 7
   ${cli} run --scenario canary/lease --variant fixed --time-budget 30s
+  ${cli} run --scenario canary/lease --search random --explain
   ${cli} replay ${DEFAULT_OUT}/repros/canary__lease-buggy-4911b77c.repro.json
   ${cli} run --scenario canary/lease --seed 7 --plan plan.json --trace
 `;

@@ -44,7 +44,7 @@ export function planJobs(entries: readonly LoadedScenario[], options: CliOptions
         for (const { variant, expect, runs } of expectationsOf(entry.scenario)) {
           const holds = expect === 'holds';
           const budget = holds ? (options.runs ?? runs) * (options.deep ? DEEP_HOLDS_FACTOR : 1) : runs;
-          jobs.push({ entry, spec: campaignSpec(entry.scenario, variant, seed, budget, !holds || options.stopOnFailure), expect });
+          jobs.push({ entry, spec: campaignSpec(entry.scenario, variant, seed, budget, !holds || options.stopOnFailure, settings), expect });
         }
       }
     }
@@ -57,7 +57,7 @@ export function planJobs(entries: readonly LoadedScenario[], options: CliOptions
     }
   }
   const runs = settings.runs ?? (options.timeBudgetMs === undefined ? DEFAULT_RUNS : Number.MAX_SAFE_INTEGER);
-  return explorable.map((entry) => ({ entry, spec: campaignSpec(entry.scenario, variant, settings.seed, runs, options.stopOnFailure), expect: null }));
+  return explorable.map((entry) => ({ entry, spec: campaignSpec(entry.scenario, variant, settings.seed, runs, options.stopOnFailure, settings), expect: null }));
 }
 
 /** How a job's campaign came out against its expectation. */

@@ -4,7 +4,9 @@
  * journaled as it arrives, and each new finding written (repro file, then
  * report) the moment it is found, so an interrupted command loses nothing.
  */
-import { summarize, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
+import { layoutOf, summarize, type CampaignSpec, type CampaignSummary } from '../explore/campaign.ts';
+import { inLaneShard, laneShardSize } from '../explore/guided/layout.ts';
+import type { SearchMode } from '../explore/search-mode.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import type { WorkerPool } from '../explore/pool/pool.ts';
 import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
@@ -60,9 +62,15 @@ export function banner(scenario: AnyScenario, spec: CampaignSpec, workers: numbe
   const parts = [
     `campaign ${scenario.id} variant=${spec.variant} seed=${spec.seed} ${budget} workers=${workers}`,
     space === undefined ? 'no fault space' : `kinds=${spaceKinds(space).join(',')} window=${space.windowMs[0]}..${space.windowMs[1]}ms max-faults=${space.maxFaults}`,
-    `swarm=on stop-on-failure=${spec.stopOnFailure} max-shrink-runs=${spec.maxShrinkRuns}`,
+    `${searchText(spec)} swarm=on stop-on-failure=${spec.stopOnFailure} max-shrink-runs=${spec.maxShrinkRuns}`,
   ];
   return parts.join('\n  ');
+}
+
+/** `search=guided lanes=1 generation=8`, or `search=random`. */
+function searchText(spec: CampaignSpec): string {
+  const layout = layoutOf(spec);
+  return layout === null ? 'search=random' : `search=guided lanes=${layout.lanes} generation=${layout.generationSize}`;
 }
 
 /** A campaign's result, with the journal it kept (removed once the whole command is done). */
@@ -76,7 +84,11 @@ export async function executeCampaign(context: CampaignContext, entry: LoadedSce
   const scenarioFile = projectRelative(context.root, entry.file);
   const journal = Journal.open(context.out, scenarioFile, spec, options.shard, context.resume);
   const stopwatch = startStopwatch();
-  const progress = progressBar(options.label, shardSize(spec.runs, options.shard), options.position ?? { index: 1, count: 1 });
+  const layout = layoutOf(spec);
+  // A guided shard owns whole lanes (see guided/layout.ts); a random one every N-th run.
+  const owns = (index: number) => (layout === null ? inShard(index, options.shard) : inLaneShard(index, options.shard, layout));
+  const owned = layout === null ? shardSize(spec.runs, options.shard) : laneShardSize(spec.runs, options.shard, layout);
+  const progress = progressBar(options.label, owned, options.position ?? { index: 1, count: 1 });
   const cases: CaseResult[] = [...journal.done.values()];
   let failures = cases.filter((c) => c.repro !== undefined).length;
   progress.update(cases.length, failures);
@@ -91,12 +103,11 @@ export async function executeCampaign(context: CampaignContext, entry: LoadedSce
   };
   const budgetMs = options.timeBudgetMs;
   const outOfTime = budgetMs === undefined ? undefined : () => stopwatch.elapsedMs() >= budgetMs;
-  const done = new Set(journal.done.keys());
   // A resumed campaign that had already stopped at a failure need not run past it.
   const firstFailure = spec.stopOnFailure ? Math.min(...cases.filter((c) => c.repro !== undefined).map((c) => c.index)) : Infinity;
   await runCampaignOnPool(context.pool, { file: entry.file, id: scenario.id }, scenario, spec, {
-    include: (index) => inShard(index, options.shard) && index <= firstFailure,
-    done,
+    include: (index) => owns(index) && index <= firstFailure,
+    done: journal.done,
     outOfTime,
     onCase,
   });
@@ -128,6 +139,6 @@ function earlyWriter(materialize: Materialize, spec: CampaignSpec, scenario: Any
 }
 
 /** A spec from the command line's choices. */
-export function campaignSpec(scenario: AnyScenario, variant: string, seed: number, runs: number, stopOnFailure: boolean): CampaignSpec {
-  return { scenario: scenario.id, variant, seed, runs, stopOnFailure, maxShrinkRuns: MAX_SHRINK_RUNS };
+export function campaignSpec(scenario: AnyScenario, variant: string, seed: number, runs: number, stopOnFailure: boolean, search: { readonly search: SearchMode; readonly lanes: number | undefined }): CampaignSpec {
+  return { scenario: scenario.id, variant, seed, runs, stopOnFailure, maxShrinkRuns: MAX_SHRINK_RUNS, search: search.search, ...(search.lanes === undefined ? {} : { lanes: search.lanes }) };
 }

@@ -14,7 +14,7 @@ import { materializeOnPool, openPool } from './engine.ts';
 import { planJobs, jobVerdict, type Job } from './jobs.ts';
 import { checkOutputs } from './outputs.ts';
 import { banner, executeCampaign, type CampaignContext } from './run-campaign.ts';
-import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
+import { finishRun, resultLine, warningLines, type JobOutcome } from './run-output.ts';
 import { selfCheckJobs } from './self-check-command.ts';
 import { settingsFor } from './settings.ts';
 import { writeShardFile } from './shards.ts';
@@ -68,6 +68,7 @@ export async function runCommand(options: CliOptions, project: Project): Promise
       const outcome = { job, campaign, written };
       outcomes.push(outcome);
       process.stderr.write(resultLine(outcome, jobs.length > 1 ? position : undefined) + '\n');
+      for (const line of warningLines(campaign.summary)) process.stderr.write(`  ${line}\n`);
     }
     stopOnInterrupt();
     const code = options.shard !== undefined ? writeShardFile(outcomes, options.shard, project, settings, options.json) : finishRun(outcomes, options, settings);

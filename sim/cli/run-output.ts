@@ -20,6 +20,7 @@ import type { Journal } from './journal.ts';
 import { replayCommand, writeIndex, type WrittenFindings } from '../repro/write-findings.ts';
 import type { Settings } from './settings.ts';
 import { stderrColors, stdoutColors } from './style.ts';
+import { describeSearch } from './explain-output.ts';
 
 /** A campaign that ran, and what it wrote (`null` for a shard, which writes no findings). */
 export interface JobOutcome {
@@ -70,10 +71,15 @@ interface Row {
   readonly repro: string | null;
   readonly report: string | null;
   readonly fingerprint: string | null;
+  readonly search: CampaignSummary['search'];
+  readonly faults: CampaignSummary['faults'];
+  readonly goals: CampaignSummary['goals'];
   readonly warnings: readonly string[];
+  /** With --explain only: what the search did. */
+  readonly explain?: CampaignSummary['explain'];
 }
 
-function row({ job, campaign, written }: JobOutcome): Row {
+function row({ job, campaign, written }: JobOutcome, explain: boolean): Row {
   const { summary, wallMs } = campaign;
   const { ok, result } = jobVerdict(job, summary.found);
   return {
@@ -93,12 +99,16 @@ function row({ job, campaign, written }: JobOutcome): Row {
     repro: written?.repros[0] ?? null,
     report: written?.reports[0] === undefined ? null : join(written.reports[0], 'report.md'),
     fingerprint: summary.findings[0]?.fingerprint ?? null,
+    search: summary.search,
+    faults: summary.faults,
+    goals: summary.goals,
     warnings: summary.warnings,
+    ...(explain ? { explain: summary.explain } : {}),
   };
 }
 
 function expectationsResult(outcomes: readonly JobOutcome[], options: CliOptions, settings: Settings, indexFiles: readonly string[]): number {
-  const rows = outcomes.map(row);
+  const rows = outcomes.map((o) => row(o, options.explain));
   const failed = rows.filter((r) => !r.ok).map((r) => `${r.scenario} ${r.variant}${r.seed === settings.seed ? '' : ` seed ${r.seed}`} ${r.expected}`);
   const seeds = [...new Set(rows.map((r) => r.seed))];
   if (options.json) {
@@ -125,6 +135,9 @@ function expectationsResult(outcomes: readonly JobOutcome[], options: CliOptions
   const coloured = lines.map((line, i) => (i < 2 ? line : rows[i - 2]!.ok ? line.replace(cells[i - 2]![resultColumn]!, c.green(cells[i - 2]![resultColumn]!)) : c.red(line)));
   process.stdout.write(`\n${coloured.join('\n')}\n\n`);
   for (const r of rows) if (r.repro !== null) process.stdout.write(`${r.scenario} ${r.variant}: ${r.fingerprint}\n  replay: ${replayCommand(r.repro)}\n`);
+  if (options.explain) {
+    for (const o of outcomes) process.stdout.write(`\n${o.campaign.summary.scenario} ${o.campaign.summary.variant}${o.campaign.summary.seed === settings.seed ? '' : ` seed ${o.campaign.summary.seed}`}:\n${describeSearch(o.campaign.summary).join('\n')}\n`);
+  }
   process.stdout.write(`\nreports: ${indexFiles[0]}\n`);
   const seedText = seeds.length > 1 ? `seeds ${seeds[0]}..${seeds[seeds.length - 1]}` : `seed ${settings.seed}`;
   if (failed.length === 0) process.stdout.write(c.green(`\nevery expectation held (${rows.length}, ${seedText})\n`));
@@ -141,6 +154,7 @@ function campaignsResult(outcomes: readonly JobOutcome[], options: CliOptions, i
   }
   const texts = outcomes.map((o) => {
     const lines = describeSummary(o.campaign.summary, o.campaign.wallMs, o.written?.repros ?? []);
+    if (options.explain) lines.push(...describeSearch(o.campaign.summary));
     const report = o.written?.reports[0];
     if (report !== undefined) lines.push(`report: ${join(report, 'report.md')} (and .html, .json); index: ${indexFiles[0]}`);
     return lines.join('\n');
@@ -170,6 +184,19 @@ function junitCase({ job, campaign }: JobOutcome): JunitCase {
   return { name, className: summary.scenario, timeMs: wallMs, failure };
 }
 
+/** Per fault kind: faults planned, fired and effective, and runs where each was effective. */
+function describeFaults(summary: CampaignSummary): string[] {
+  const kinds = Object.entries(summary.faults);
+  if (kinds.length === 0) return ['faults: none in the space'];
+  const rows = kinds.map(([kind, a]) => [kind, String(a.planned), String(a.fired), String(a.effective), `${a.runsEffective} of ${summary.runs}`]);
+  return ['faults (fired: applied to something; effective: it reached a model):', ...table(['kind', 'planned', 'fired', 'effective', 'effective in runs'], rows).split('\n').map((l) => `  ${l}`)];
+}
+
+/** A campaign's warnings, one line each, for stderr (every mode, --json too: they are also in the JSON). */
+export function warningLines(summary: CampaignSummary): string[] {
+  return summary.warnings.map((w) => `warning: ${summary.scenario} ${summary.variant}${summary.seed === 1 ? '' : ` seed ${summary.seed}`}: ${w}`);
+}
+
 /** The human summary of a campaign. */
 export function describeSummary(summary: CampaignSummary, wallMs: number, repros: readonly string[]): string[] {
   const lines: string[] = [];
@@ -185,12 +212,11 @@ export function describeSummary(summary: CampaignSummary, wallMs: number, repros
     lines.push('findings:');
     for (const f of summary.findings) lines.push(`  ${f.fingerprintId}  x${f.count}  ${f.fingerprint}  (first in run ${f.firstRun}, seed ${f.seed})`);
   }
-  const fired = Object.entries(summary.faultsFired).map(([k, n]) => `${k} ${n}`);
-  lines.push(`faults fired: ${fired.length === 0 ? 'none' : fired.join(', ')}`);
-  lines.push(
-    `coverage: ${summary.coverage.states.length} states, ${summary.coverage.transitions.length} transitions; sometimes reached: ${summary.sometimesReached.join(', ') || 'none'}`,
-  );
-  for (const warning of summary.warnings) lines.push(`warning: ${warning}`);
+  lines.push(...describeFaults(summary));
+  const goals = Object.entries(summary.goals).map(([g, n]) => `${g} (in ${n} runs)`);
+  lines.push(`coverage: ${summary.coverage.states.length} states, ${summary.coverage.transitions.length} transitions; sometimes reached: ${goals.join(', ') || 'no goals declared'}`);
+  // Warnings go to stderr, in every mode: see warningLines.
+  if (summary.warnings.length > 0) lines.push(`${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'} (on stderr)`);
   const ratio = summary.simulatedMs / Math.max(1, wallMs);
   lines.push(`${summary.runs} runs in ${humanMs(wallMs)} (${(summary.runs / Math.max(0.001, wallMs / 1000)).toFixed(0)} runs/s), simulated ${humanMs(summary.simulatedMs)} (${ratio.toFixed(0)}x wall time)`);
   if (repros.length > 0) {

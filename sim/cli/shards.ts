@@ -11,6 +11,7 @@ import { summarize, type CampaignSpec } from '../explore/campaign.ts';
 import type { CaseResult } from '../explore/explore-run.ts';
 import { fingerprintId } from '../explore/failure.ts';
 import { isCaseResult } from '../explore/case-shape.ts';
+import { SEARCH_MODES } from '../explore/search-mode.ts';
 import { InputError } from '../kernel/plan-file.ts';
 import { stableStringify } from '../kernel/stable-json.ts';
 import type { Project } from '../load/config.ts';
@@ -26,11 +27,12 @@ import { materializeOnPool, openPool } from './engine.ts';
 import type { WorkerPool } from '../explore/pool/pool.ts';
 import { learnFactsOnPool } from '../explore/pool/learn-facts.ts';
 import { checkOutputs } from './outputs.ts';
-import { finishRun, resultLine, type JobOutcome } from './run-output.ts';
+import { finishRun, resultLine, warningLines, type JobOutcome } from './run-output.ts';
 import { settingsFor, type Settings } from './settings.ts';
 
 const SHARD_FORMAT = 'chaos-testbed/shard';
-const SHARD_VERSION = 2;
+// 3: case results carry their plan, its origin, effective faults, state x fault pairs and progress; specs their search.
+const SHARD_VERSION = 3;
 
 interface ShardCampaign {
   readonly scenario: string;
@@ -144,6 +146,7 @@ async function mergeOnPool(
     const outcome = { job, campaign: { summary, cases, wallMs }, written };
     outcomes.push(outcome);
     process.stderr.write(resultLine(outcome, prepared.length > 1 ? { index: c + 1, count: prepared.length } : undefined) + '\n');
+    for (const line of warningLines(summary)) process.stderr.write(`  ${line}\n`);
   }
   return finishRun(outcomes, options, settings);
 }
@@ -175,6 +178,7 @@ function readShard(path: string): ShardFile {
       typeof c === 'object' && c !== null && typeof c.scenario === 'string' && typeof c.scenarioFile === 'string' && typeof c.spec === 'object' && c.spec !== null &&
       typeof c.spec.scenario === 'string' && typeof c.spec.variant === 'string' && Number.isSafeInteger(c.spec.seed) && Number.isSafeInteger(c.spec.runs) &&
       typeof c.spec.stopOnFailure === 'boolean' && Number.isSafeInteger(c.spec.maxShrinkRuns) && (c.expect === null || c.expect === 'fails' || c.expect === 'holds') &&
+      (c.spec.search === undefined || (SEARCH_MODES as readonly unknown[]).includes(c.spec.search)) && (c.spec.lanes === undefined || (Number.isSafeInteger(c.spec.lanes) && c.spec.lanes >= 1)) &&
       typeof c.wallMs === 'number';
     if (!ok) throw new InputError(`${path}: a campaign entry without scenario, scenarioFile, spec, expect or wallMs`);
   }

@@ -66,12 +66,15 @@ function withinLimits(faults: Fault[], limits: Readonly<Record<string, number>>)
 }
 
 /** Faults in order of their start (stable, so equal times keep their drawn order). */
-function sortByTime(faults: Fault[]): Fault[] {
+export function sortByTime(faults: Fault[]): Fault[] {
   return faults.map((fault, i) => ({ fault, i })).sort((a, b) => a.fault.atMs - b.fault.atMs || a.i - b.i).map((x) => x.fault);
 }
 
-/** One arbitrary per allowed kind, kernel kinds first. */
-function kindArbitraries(space: FaultSpace): Map<string, fc.Arbitrary<Fault>> {
+/**
+ * One arbitrary per allowed kind, kernel kinds first: a fault of that kind
+ * anywhere in the space (guided search draws single faults from them).
+ */
+export function kindArbitraries(space: FaultSpace): Map<string, fc.Arbitrary<Fault>> {
   const at = int(space.windowMs);
   const out = new Map<string, fc.Arbitrary<Fault>>();
   const k: KernelKindSpaces = space.kinds;

@@ -13,6 +13,12 @@ import { spaceKinds } from '../kernel/fault-space.ts';
 import { factsOf } from '../kernel/scenario-facts.ts';
 import { own } from '../kernel/own.ts';
 import { exploreRun, type CaseResult, type MinimalRepro, type ShrinkOptions } from './explore-run.ts';
+import { accountKinds, goalRuns, type KindAccount } from './fault-accounting.ts';
+import { explainSearch, type SearchExplain } from './guided/explain.ts';
+import { GENERATION_SIZE, DEFAULT_LANES, type GuidedLayout } from './guided/layout.ts';
+import { GuidedPlanner } from './guided/planner.ts';
+import type { SearchMode } from './search-mode.ts';
+import { thinSearchWarnings } from './thin-search.ts';
 
 /** What a campaign runs. */
 export interface CampaignSpec {
@@ -24,6 +30,26 @@ export interface CampaignSpec {
   /** Stop at the first failing run; later runs are not part of the result. */
   readonly stopOnFailure: boolean;
   readonly maxShrinkRuns: number;
+  /** How plans are chosen (see search-mode.ts). Default `random`, as every campaign was before guided search. */
+  readonly search?: SearchMode;
+  /** Guided search: independent lanes (see guided/layout.ts); shards split them. Default {@link DEFAULT_LANES}. */
+  readonly lanes?: number;
+}
+
+/** The campaign's search mode. */
+export function searchOf(spec: CampaignSpec): SearchMode {
+  return spec.search ?? 'random';
+}
+
+/** A guided campaign's layout of runs, or null for a random one. */
+export function layoutOf(spec: CampaignSpec): GuidedLayout | null {
+  return searchOf(spec) === 'guided' ? { lanes: spec.lanes ?? DEFAULT_LANES, generationSize: GENERATION_SIZE } : null;
+}
+
+/** The main thread's half of a campaign's search: guided needs one, random does not. */
+export function plannerFor(scenario: AnyScenario, spec: CampaignSpec): GuidedPlanner | undefined {
+  const layout = layoutOf(spec);
+  return layout === null ? undefined : new GuidedPlanner(scenario, spec.seed, spec.runs, layout);
 }
 
 /** One bug, however many runs found it. */
@@ -57,16 +83,24 @@ export interface CampaignSummary {
   /** Totals over every run (shrinking runs not included). */
   readonly events: number;
   readonly simulatedMs: number;
+  /** How plans were chosen. */
+  readonly search: SearchMode;
   /** Per kind: how many faults of it fired, over all runs. */
   readonly faultsFired: Readonly<Record<string, number>>;
+  /** Per kind: faults planned, fired and effective, and in how many runs (see fault-accounting.ts). */
+  readonly faults: Readonly<Record<string, KindAccount>>;
+  /** Per `sometimes` goal: how many runs reached it. */
+  readonly goals: Readonly<Record<string, number>>;
   readonly coverage: {
     readonly states: readonly string[];
     readonly transitions: readonly string[];
   };
   readonly sometimesReached: readonly string[];
   readonly findings: readonly Finding[];
-  /** Where the search was blind: kinds that never fired, goals never reached. */
+  /** Where the search was blind or thin: kinds rarely effective, goals rarely reached (see thin-search.ts). */
   readonly warnings: readonly string[];
+  /** What the search did: samples, coverage growth, corpus, which mutations paid off. */
+  readonly explain: SearchExplain;
 }
 
 /**
@@ -84,11 +118,13 @@ export function runCases(
   } = {},
 ): CaseResult[] {
   const shrink: ShrinkOptions = { maxShrinkRuns: spec.maxShrinkRuns };
+  const planner = plannerFor(scenario, spec);
   const results: CaseResult[] = [];
   for (let index = 0; index < spec.runs; index++) {
     if (options.include !== undefined && !options.include(index)) continue;
     if (options.shouldStop?.(index)) break;
-    const result = exploreRun(scenario, spec.variant, spec.seed, index, shrink);
+    const result = exploreRun(scenario, spec.variant, spec.seed, index, shrink, planner?.given(index));
+    planner?.observe(result);
     results.push(result);
     options.onCase?.(result);
     if (spec.stopOnFailure && result.repro !== undefined) break;
@@ -107,6 +143,7 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   const firstFailure = ordered.find((c) => c.repro !== undefined);
   if (spec.stopOnFailure && firstFailure !== undefined) ordered = ordered.filter((c) => c.index <= firstFailure.index);
 
+  const stoppedAtFailure = spec.stopOnFailure && firstFailure !== undefined;
   const faultsFired: Record<string, number> = {};
   // Every kind the space allows is counted, so one that never fired shows as 0.
   for (const kind of scenario.faultSpace === undefined ? [] : spaceKinds(scenario.faultSpace)) faultsFired[kind] = 0;
@@ -131,6 +168,8 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
   }
 
   const first = firstFailure !== undefined && ordered.includes(firstFailure) ? firstFailure.repro! : undefined;
+  const faults = accountKinds(scenario, ordered);
+  const goals = goalRuns(sometimesGoalNames(scenario), ordered);
   return {
     scenario: spec.scenario,
     variant: spec.variant,
@@ -145,7 +184,10 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
     traceHash: first?.traceHash ?? null,
     events,
     simulatedMs,
+    search: searchOf(spec),
     faultsFired,
+    faults,
+    goals,
     coverage: { states: [...states].sort(), transitions: [...transitions].sort() },
     sometimesReached: [...sometimes].sort(),
     findings: [...findings.values()].map(({ first: c, repro, count }) => ({
@@ -156,23 +198,9 @@ export function summarize(scenario: AnyScenario, spec: CampaignSpec, cases: read
       seed: c.seed,
       repro,
     })),
-    warnings: blindSpots(scenario, faultsFired, sometimes, ordered.length),
+    warnings: thinSearchWarnings(faults, goals, ordered.length, stoppedAtFailure),
+    explain: explainSearch(searchOf(spec), layoutOf(spec), ordered),
   };
-}
-
-function blindSpots(scenario: AnyScenario, faultsFired: Record<string, number>, sometimes: Set<string>, runs: number): string[] {
-  if (runs === 0) return ['no run completed'];
-  const warnings: string[] = [];
-  for (const [kind, n] of Object.entries(faultsFired)) {
-    if (n === 0) warnings.push(`fault kind '${kind}' is in the fault space but never fired in ${runs} runs`);
-  }
-  return warnings.concat(unreachedGoals(scenario, sometimes, runs));
-}
-
-function unreachedGoals(scenario: AnyScenario, reached: Set<string>, runs: number): string[] {
-  return sometimesGoalNames(scenario)
-    .filter((name) => !reached.has(name))
-    .map((name) => `sometimes-goal '${name}' was never reached in ${runs} runs`);
 }
 
 /** The names of a scenario's `sometimes` goals (declared the same in every variant), learned once (see scenario-facts.ts). */

@@ -26,6 +26,7 @@ import { swarmPlanArbitrary } from './arbitraries.ts';
 import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
 import { runSeed } from './seeds.ts';
 import { shrinkPlan } from './shrink-plan.ts';
+import { DRAWN, type GivenPlan, type PlanOrigin } from './guided/candidate.ts';
 
 /** Limits of the work spent on one failing run. */
 export interface ShrinkOptions {
@@ -36,6 +37,11 @@ export interface ShrinkOptions {
   readonly maxShrinkRuns: number;
   /** Called before each run (the first, and each shrinking one): a watchdog's heartbeat. */
   readonly beforeRun?: () => void;
+  /**
+   * `false`: report a failure as it ran, not shrunk (and not 1-minimal).
+   * For benchmarks of search power, which time the search alone. Default true.
+   */
+  readonly shrink?: boolean;
 }
 
 /** The minimal reproduction of a failing run. */
@@ -60,23 +66,39 @@ export interface CaseResult {
   readonly index: number;
   readonly seed: number;
   readonly enabledKinds: readonly string[];
+  /** The plan as it ran, before any shrinking (a guided search mutates it). */
+  readonly plan: FaultPlan;
   /** Size of the plan as drawn, before any shrinking. */
   readonly planSize: number;
+  /** Whether the plan was drawn from the run's seed or made by a guided search. */
+  readonly origin: PlanOrigin;
   readonly outcome: Outcome;
   readonly events: number;
   readonly simulatedMs: number;
   readonly faultsFired: Readonly<Record<string, number>>;
+  /** Per kind: faults whose effect reached a model (see the injector). */
+  readonly faultsEffective: Readonly<Record<string, number>>;
   readonly states: readonly string[];
   readonly transitions: readonly string[];
+  /** States entered while a fault kind was in force, `machine:state@kind`. */
+  readonly pairs: readonly string[];
+  /** When each state was first entered (virtual ms). */
+  readonly stateFirstMs: Readonly<Record<string, number>>;
   readonly sometimesReached: readonly string[];
+  /** The highest value of the scenario's progress measure, or null. */
+  readonly progress: number | null;
   /** Present when the run failed. */
   readonly repro?: MinimalRepro;
 }
 
-/** Runs campaign run `index`: draws its plan, runs it, shrinks a failure. */
-export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed: number, index: number, options: ShrinkOptions): CaseResult {
+/**
+ * Runs campaign run `index`: draws its plan (or runs the one a guided search
+ * gives it), runs it, shrinks a failure.
+ */
+export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed: number, index: number, options: ShrinkOptions, given?: GivenPlan): CaseResult {
   const space = scenario.faultSpace;
   if (space === undefined) throw new Error(`scenario ${scenario.id} declares no fault space to explore`);
+  if (given !== undefined) return exploreGiven(scenario, variant, index, options, given);
   const seed = runSeed(campaignSeed, index);
   let first: { result: RunResult; enabledKinds: readonly string[]; plan: FaultPlan } | undefined;
   let signature: string | undefined;
@@ -99,22 +121,54 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
   );
   if (first === undefined) throw new Error('fast-check drew no plan');
   const { result, enabledKinds, plan } = first;
-  const base = {
+  const base = caseOf(index, seed, enabledKinds, plan, DRAWN, result);
+  if (!details.failed || signature === undefined) return base;
+  if (options.shrink === false) return { ...base, repro: unshrunk(signature, plan, result) };
+  const shrunk = (details.counterexample?.[0]?.plan ?? plan) as FaultPlan;
+  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns, options.beforeRun) };
+}
+
+/**
+ * A run of a plan a guided search made. It came from no arbitrary, so
+ * fast-check cannot shrink it: a failure goes straight to shrinkPlan, the
+ * seam every search shrinks through, and ends 1-minimal as a drawn one does.
+ */
+function exploreGiven(scenario: AnyScenario, variant: string, index: number, options: ShrinkOptions, given: GivenPlan): CaseResult {
+  options.beforeRun?.();
+  const result = run(scenario, variant, given.seed, given.plan);
+  const base = caseOf(index, given.seed, given.enabledKinds, given.plan, given.origin, result);
+  const signature = failureSignature(result.outcome);
+  if (signature === undefined) return base;
+  if (options.shrink === false) return { ...base, repro: unshrunk(signature, given.plan, result) };
+  return { ...base, repro: minimize(scenario, variant, given.seed, given.plan, signature, 0, options.beforeRun) };
+}
+
+/** A failure as it ran, for a search that does not shrink. */
+function unshrunk(signature: string, plan: FaultPlan, result: RunResult): MinimalRepro {
+  const text = fingerprintText(signature, plan);
+  return { signature, fingerprint: text, fingerprintId: fingerprintId(text), plan, oneMinimal: false, outcome: result.outcome, traceHash: result.traceHash, events: result.events, simulatedMs: result.simulatedMs, shrinkRuns: 0 };
+}
+
+function caseOf(index: number, seed: number, enabledKinds: readonly string[], plan: FaultPlan, origin: PlanOrigin, result: RunResult): CaseResult {
+  return {
     index,
     seed,
     enabledKinds,
+    plan,
     planSize: plan.faults.length,
+    origin,
     outcome: result.outcome,
     events: result.events,
     simulatedMs: result.simulatedMs,
     faultsFired: result.faultsFired,
+    faultsEffective: result.faultsEffective,
     states: result.coverage.states,
     transitions: result.coverage.transitions,
+    pairs: result.coverage.pairs,
+    stateFirstMs: result.coverage.stateFirstMs,
     sometimesReached: result.sometimesReached,
+    progress: result.progress,
   };
-  if (!details.failed || signature === undefined) return base;
-  const shrunk = (details.counterexample?.[0]?.plan ?? plan) as FaultPlan;
-  return { ...base, repro: minimize(scenario, variant, seed, shrunk, signature, shrinkRuns, options.beforeRun) };
 }
 
 /** Whether a space has custom fields drawn from an arbitrary: values only fast-check's shrinker can make simpler. */
@@ -142,7 +196,7 @@ export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: num
   return { seed, plan: drawn!.plan, enabledKinds: drawn!.enabledKinds };
 }
 
-/** The removal pass (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
+/** shrinkPlan (see shrink-plan.ts), then the minimal plan's own outcome and hash. */
 function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
   const failsSameWay = (candidate: FaultPlan): boolean => {
     beforeRun?.();

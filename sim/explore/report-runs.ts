@@ -63,7 +63,7 @@ export function runsForReport(scenario: AnyScenario, variant: string, seed: numb
 
 /** A fixed run that never ended, as a result with no trace. */
 function stoppedRun(scenarioId: string, seed: number, outcome: Outcome): RunResult {
-  return { scenario: scenarioId, variant: COMPARED_VARIANT, seed, outcome, traceHash: '', events: 0, simulatedMs: 0, traceLength: 0, faultsFired: {}, firedFaults: [], coverage: { states: [], transitions: [] }, sometimesReached: [], trace: [] };
+  return { scenario: scenarioId, variant: COMPARED_VARIANT, seed, outcome, traceHash: '', events: 0, simulatedMs: 0, traceLength: 0, faultsFired: {}, firedFaults: [], faultsEffective: {}, effectiveFaults: [], coverage: { states: [], transitions: [], pairs: [], stateFirstMs: {} }, progress: null, sometimesReached: [], trace: [] };
 }
 
 /**

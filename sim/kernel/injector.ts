@@ -8,6 +8,16 @@
  * merely when its time came. A campaign uses this to warn about faults that
  * are declared but never bite.
  *
+ * A fault is "effective" when what it did reached a model: most kinds are
+ * effective exactly when they fire (a lost, delayed or duplicated message, a
+ * request answered with an error, a node that crashed); some fire without
+ * a model seeing it. A pause is effective when something came due for the
+ * frozen node; a clock jump when the model read its clock afterwards, a
+ * drift when it read it, or armed a timer, while it drifted; a lost reply
+ * when the applied request's reply was sent (and lost); a reorder when it
+ * drew a jitter above 0. A custom fault is effective when its handler says
+ * it had an effect (only the scenario knows).
+ *
  * And it knows which faults are in force, for invariants (`WorldView`): a
  * window until it heals, a crash until its node restarts, a pause until the
  * node wakes, a request fault until it is spent.
@@ -17,9 +27,15 @@ import { own } from './own.ts';
 import type { AnyScenario } from './scenario.ts';
 import type { World } from './world.ts';
 
+const NONE: readonly string[] = [];
+
 export class Injector {
   /** Per plan fault: did it change anything? */
   readonly fired: boolean[];
+  /** Per plan fault: did what it changed reach a model? (Filled in by {@link settle} at the end of the run.) */
+  readonly effective: boolean[];
+  /** Clock faults: the node clock's observation count when the fault began, until it is judged. */
+  private readonly clockMarks = new Map<number, number>();
   /** Plan indexes of the faults in force (request faults are asked of the network). */
   private readonly active = new Set<number>();
   /** Custom windows in force until these times (no event needed to end them). */
@@ -31,9 +47,50 @@ export class Injector {
     private readonly plan: FaultPlan,
   ) {
     this.fired = plan.faults.map(() => false);
-    world.faultEffect = (i) => {
+    this.effective = plan.faults.map(() => false);
+    world.faultEffect = (i, effective = true) => {
       this.fired[i] = true;
+      if (effective) this.effective[i] = true;
     };
+    if (plan.faults.length > 0) world.activeFaultKinds = () => this.activeKinds();
+  }
+
+  /** A fault changed something a model sees. */
+  private bit(i: number): void {
+    this.fired[i] = true;
+    this.effective[i] = true;
+  }
+
+  /**
+   * Judges, at the end of the run, the faults whose effect shows only later:
+   * a clock jump read afterwards, a drift or a pause still in force.
+   */
+  settle(): void {
+    for (const [i, mark] of this.clockMarks) {
+      const fault = this.plan.faults[i] as KernelFault & { node: NodeId };
+      if (this.world.node(fault.node).clock.observations > mark) this.effective[i] = true;
+    }
+    this.clockMarks.clear();
+    for (const i of this.active) {
+      const fault = this.plan.faults[i]!;
+      if (fault.kind === 'pause' && this.isKernelFault(fault) && this.world.node(fault.node).deferredCount() > 0) this.effective[i] = true;
+    }
+  }
+
+  /** The kinds of the faults in force now, each once. */
+  private activeKinds(): readonly string[] {
+    const armed = this.world.network.requestFaults.armedCount();
+    if (this.active.size === 0 && this.customUntilMs.size === 0 && armed === 0) return NONE;
+    const kinds: string[] = [];
+    const add = (i: number): void => {
+      const kind = this.plan.faults[i]!.kind;
+      if (!kinds.includes(kind)) kinds.push(kind);
+    };
+    for (const i of this.active) add(i);
+    if (armed > 0) for (const i of this.world.network.requestFaults.armedIndexes()) add(i);
+    const nowMs = this.world.kernel.nowMs;
+    for (const [i, untilMs] of this.customUntilMs) if (nowMs < untilMs) add(i);
+    return kinds;
   }
 
   /** Schedules every fault of the plan. */
@@ -61,9 +118,18 @@ export class Injector {
 
   /** How many faults of each kind fired, over every kind that appears in the plan. */
   firedByKind(): Record<string, number> {
+    return this.countByKind(this.fired);
+  }
+
+  /** How many faults of each kind were effective, over every kind that appears in the plan. */
+  effectiveByKind(): Record<string, number> {
+    return this.countByKind(this.effective);
+  }
+
+  private countByKind(flags: readonly boolean[]): Record<string, number> {
     const counts = new Map<string, number>();
     this.plan.faults.forEach((fault, i) => {
-      counts.set(fault.kind, (counts.get(fault.kind) ?? 0) + (this.fired[i] ? 1 : 0));
+      counts.set(fault.kind, (counts.get(fault.kind) ?? 0) + (flags[i] ? 1 : 0));
     });
     // fromEntries makes own properties, whatever the kind is named.
     return Object.fromEntries(counts);
@@ -108,7 +174,7 @@ export class Injector {
         const node = this.world.node(fault.node);
         if (node.status === 'down') return;
         node.crash();
-        this.fired[i] = true;
+        this.bit(i);
         if (fault.downMs !== null) {
           healAfter(fault.downMs, () => {
             if (node.status === 'down') node.start();
@@ -120,7 +186,7 @@ export class Injector {
         const node = this.world.node(fault.node);
         node.crash();
         node.start();
-        this.fired[i] = true;
+        this.bit(i);
         return;
       }
       case 'pause': {
@@ -128,12 +194,18 @@ export class Injector {
         if (node.status !== 'up') return;
         node.pause();
         this.fired[i] = true;
-        healAfter(fault.durationMs, () => node.resume());
+        healAfter(fault.durationMs, () => {
+          // Effective if anything came due for it while it was frozen: it ran late.
+          if (node.status === 'paused' && node.deferredCount() > 0) this.effective[i] = true;
+          node.resume();
+        });
         return;
       }
       case 'clock-jump': {
-        this.world.node(fault.node).clock.jump(fault.deltaMs);
+        const clock = this.world.node(fault.node).clock;
+        clock.jump(fault.deltaMs);
         this.fired[i] = true;
+        this.clockMarks.set(i, clock.observations);
         return;
       }
       case 'clock-drift': {
@@ -141,7 +213,12 @@ export class Injector {
         const before = clock.driftRatePpm;
         clock.setDrift(kernel.nowMs, fault.ppm);
         this.fired[i] = true;
-        healAfter(fault.durationMs, () => clock.setDrift(kernel.nowMs, before));
+        this.clockMarks.set(i, clock.observations);
+        healAfter(fault.durationMs, () => {
+          if (clock.observations > this.clockMarks.get(i)!) this.effective[i] = true;
+          this.clockMarks.delete(i);
+          clock.setDrift(kernel.nowMs, before);
+        });
         return;
       }
       case 'request-fault':
@@ -159,7 +236,7 @@ export class Injector {
     if (handler === undefined) throw new Error(`scenario ${this.scenario.id} has no fault kind '${fault.kind}'`);
     const nodes = this.world.builtNodes;
     const node = (id: NodeId) => this.world.handle(id);
-    if (handler.apply(fault, nodes, node)) this.fired[i] = true;
+    if (handler.apply(fault, nodes, node)) this.bit(i);
     const { heal } = handler;
     if (typeof fault.durationMs !== 'number') return;
     this.customUntilMs.set(i, fault.atMs + fault.durationMs);

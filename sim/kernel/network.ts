@@ -105,13 +105,16 @@ export class Network implements Transport {
    * @param addresses every address any incarnation of a node ever had (a
    *   node's id is its first), so a message to an old one is known as stale
    * @param onFaultEffect told each time an active fault changes what happens
-   *   to a message, so a campaign can count faults that really fired
+   *   to a message, so a campaign can count faults that really fired;
+   *   `effective` is false when what it did may still come to nothing a
+   *   model sees (a request taken for a lost reply that is never sent, a
+   *   reorder whose jitter came out 0)
    */
   constructor(
     private readonly kernel: Kernel,
     private readonly addresses: ReadonlyMap<string, SimNode>,
     private readonly defaultLink: LinkSpec,
-    private readonly onFaultEffect: (faultIndex: number) => void,
+    private readonly onFaultEffect: (faultIndex: number, effective?: boolean) => void,
   ) {
     this.connections = new Connections(kernel, this);
   }
@@ -193,6 +196,8 @@ export class Network implements Transport {
       const faultIndex = this.lostReplies.get(key);
       if (faultIndex !== undefined) {
         this.lostReplies.delete(key);
+        // The applied request's answer is lost now: the caller will never hear.
+        this.onFaultEffect(faultIndex);
         this.kernel.record(from.id, 'drop', this.addresses.get(request.from)?.id ?? request.from, `${response.type}: reply lost (request fault ${faultIndex + 1})`);
         return;
       }
@@ -341,7 +346,8 @@ export class Network implements Transport {
       if (this.requestFaults.armedFor(target.id)) {
         const taken = this.requestFaults.take(target.id, message.type);
         if (taken !== undefined) {
-          this.onFaultEffect(taken.faultIndex);
+          // A lost reply is effective only once the reply it loses is sent (see reply()).
+          this.onFaultEffect(taken.faultIndex, taken.mode !== 'drop-reply');
           // Plan faults are numbered from 1, as plan-file errors number them.
           const by = `request fault ${taken.faultIndex + 1}`;
           if (taken.mode === 'drop-request') {
@@ -445,17 +451,20 @@ export class Network implements Transport {
     }
     let extraMs = 0;
     let jitterMs = 0;
+    let jitterFault = -1;
     for (const f of this.linkFaults) {
       if (!covers(f, from, to) || !filterMatches(f, message)) continue;
       if (f.kind === 'delay') {
         extraMs = Math.max(extraMs, f.extraMs!);
         this.onFaultEffect(f.faultIndex);
       } else if (f.kind === 'reorder') {
+        if (f.jitterMs! > jitterMs) jitterFault = f.faultIndex;
         jitterMs = Math.max(jitterMs, f.jitterMs!);
-        this.onFaultEffect(f.faultIndex);
+        this.onFaultEffect(f.faultIndex, false);
       }
     }
     const jitter = jitterMs === 0 ? 0 : jitterRoll % (jitterMs + 1);
+    if (jitter > 0) this.onFaultEffect(jitterFault);
     return Math.ceil((baseMs * factorPct) / 100) + extraMs + jitter;
   }
 

@@ -22,6 +22,18 @@ export class NodeClock {
   private driftSinceMs = 0;
   /** Drift accumulated under earlier rates, folded into whole ms. */
   private driftCarriedMs = 0;
+  /**
+   * How often the model observed this clock: read it (`io.nowMs`), or armed
+   * a timer while it drifted. A jump or a drift nobody observed changed
+   * nothing a model could see (see the injector's `effective`).
+   */
+  observations = 0;
+
+  /** {@link localNowMs}, read by the model itself: counted as an observation. */
+  read(trueNowMs: number): number {
+    this.observations++;
+    return this.localNowMs(trueNowMs);
+  }
 
   /** The node's wall-clock reading at true virtual time `trueNowMs`. */
   localNowMs(trueNowMs: number): number {
@@ -52,6 +64,7 @@ export class NodeClock {
    */
   trueDelayMs(localDelayMs: number): number {
     if (this.driftPpm === 0) return localDelayMs;
+    this.observations++;
     return Math.ceil((localDelayMs * PPM) / (PPM + this.driftPpm));
   }
 

@@ -255,7 +255,7 @@ export class SimNode {
       get node() {
         return node.address;
       },
-      nowMs: () => this.localNowMs(),
+      nowMs: () => this.clock.read(this.kernel.nowMs),
       send: (to, message) => transport.send(this, to, message),
       request: (to, message, options) => transport.request(this, to, message, options.timeoutMs),
       reply: (request, reply) => transport.reply(this, request, reply),
@@ -361,6 +361,11 @@ export class SimNode {
     if (this.status !== 'up') return;
     this.status = 'paused';
     this.kernel.record(this.id, 'pause', '', 'frozen');
+  }
+
+  /** Timers and messages that came due while the node was paused and wait for its wake. */
+  deferredCount(): number {
+    return this.deferred.length;
   }
 
   /** Wakes a paused node; what came due meanwhile runs now, in order. */

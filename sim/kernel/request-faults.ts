@@ -43,6 +43,11 @@ export class RequestFaults {
     return fault;
   }
 
+  /** How many faults are still armed (a cheap test for coverage). */
+  armedCount(): number {
+    return this.armed.length;
+  }
+
   /** Faults still armed, by plan index (for the world view). */
   armedIndexes(): number[] {
     return this.armed.map((f) => f.faultIndex);

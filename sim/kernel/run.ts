@@ -14,6 +14,7 @@ import { currentGuardViolation, undeliveredXstateError, withDeterminismGuard } f
 import { Injector } from './injector.ts';
 import type { Outcome } from './outcome.ts';
 import type { AnyScenario } from './scenario.ts';
+import type { WorldView } from './invariants.ts';
 import { DEFAULT_MAX_MICROSTEPS_PER_EVENT, DEFAULT_MAX_PENDING_EVENTS, StepBudget, withStepBudget } from './step-budget.ts';
 import type { TraceMode, TraceRecord } from './trace.ts';
 import { World } from './world.ts';
@@ -82,8 +83,23 @@ export interface RunResult {
   readonly faultsFired: Readonly<Record<string, number>>;
   /** Per plan fault, in plan order: did it fire? */
   readonly firedFaults: readonly boolean[];
-  /** Machine states and transitions reached, sorted. */
-  readonly coverage: { readonly states: readonly string[]; readonly transitions: readonly string[] };
+  /** Faults of the plan whose effect reached a model, by kind (see injector.ts: "effective"). */
+  readonly faultsEffective: Readonly<Record<string, number>>;
+  /** Per plan fault, in plan order: was it effective? */
+  readonly effectiveFaults: readonly boolean[];
+  /**
+   * Machine states and transitions reached, and states entered while a fault
+   * kind was in force (`machineId:state@kind`), sorted.
+   */
+  readonly coverage: {
+    readonly states: readonly string[];
+    readonly transitions: readonly string[];
+    readonly pairs: readonly string[];
+    /** When each state was first entered, in virtual ms, by state (in order of first entry). */
+    readonly stateFirstMs: Readonly<Record<string, number>>;
+  };
+  /** The highest value of the scenario's progress measure in the run, or `null` (none declared, or it never had a value). */
+  readonly progress: number | null;
   /** `sometimes` goals reached in this run. */
   readonly sometimesReached: readonly string[];
   /** The trace: every record in `full` mode, the last ones in `hash` mode. */
@@ -137,12 +153,15 @@ function runGuarded(
   let endMs = scenario.durationMs;
   let injector: Injector | undefined;
   let checker: InvariantChecker | undefined;
+  const progress = { best: null as number | null };
   try {
     world = new World(scenario, flags, seed, options.traceMode ?? 'hash', options.checkpoints ?? false);
     const kernel = world.kernel;
     kernel.trace.onRecord = options.onRecord;
     injector = new Injector(world, scenario, plan);
     const view = worldView(world, injector, Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0));
+    const measure = scenario.progress;
+    const nodes = world.builtNodes;
     const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view, (atMs) => kernel.at(atMs, wakeForCheck));
     checker = activeChecker;
     injector.schedule();
@@ -157,14 +176,14 @@ function runGuarded(
       });
     }
 
-    const progress = options.progress;
+    const watched = options.progress;
     for (;;) {
       const entry = kernel.nextEvent(endMs);
       if (entry === undefined) break;
       clockForGuard.nowMs = kernel.nowMs;
-      if (progress !== undefined) {
-        progress[0] = kernel.nowMs;
-        progress[1] = events;
+      if (watched !== undefined) {
+        watched[0] = kernel.nowMs;
+        watched[1] = events;
       }
       if (kernel.sameInstantCount > maxPerInstant) {
         outcome = {
@@ -178,6 +197,7 @@ function runGuarded(
       budget.beginEvent();
       entry.run();
       events++;
+      if (measure !== undefined) measureProgress(measure, nodes, view, progress);
       outcome ??= stepOutcome(world, activeChecker, budget);
       if (outcome !== undefined) break;
       if (events >= maxEvents) {
@@ -192,7 +212,15 @@ function runGuarded(
   if (outcome !== undefined && outcome.kind !== 'pass' && world !== undefined) {
     world.kernel.record('sim', 'violation', '', outcome.kind);
   }
-  return summarize(scenario.id, variant, seed, outcome ?? { kind: 'pass' }, world, injector, checker, events);
+  return summarize(scenario.id, variant, seed, outcome ?? { kind: 'pass' }, world, injector, checker, events, progress.best);
+}
+
+/** Reads the scenario's progress measure after a step; a value that is not a finite number is a scenario bug. */
+function measureProgress(measure: NonNullable<AnyScenario['progress']>, nodes: unknown, view: WorldView, progress: { best: number | null }): void {
+  const value = measure.value(nodes, view);
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`the progress measure '${measure.name}' gave ${String(value)}, not a finite number`);
+  if (progress.best === null || value > progress.best) progress.best = value;
 }
 
 /** After a step: the first thing wrong, in order of how basic it is. */
@@ -238,7 +266,9 @@ function summarize(
   injector: Injector | undefined,
   checker: InvariantChecker | undefined,
   events: number,
+  progress: number | null,
 ): RunResult {
+  injector?.settle();
   const trace = world?.kernel.trace;
   const checkpoints = trace?.hashCheckpoints();
   return {
@@ -252,10 +282,15 @@ function summarize(
     traceLength: trace?.length ?? 0,
     faultsFired: injector?.firedByKind() ?? {},
     firedFaults: injector?.fired ?? [],
+    faultsEffective: injector?.effectiveByKind() ?? {},
+    effectiveFaults: injector?.effective ?? [],
     coverage: {
       states: [...(world?.coverage.states ?? [])].sort(),
       transitions: [...(world?.coverage.transitions ?? [])].sort(),
+      pairs: [...(world?.coverage.pairs ?? [])].sort(),
+      stateFirstMs: Object.fromEntries(world?.coverage.stateFirstMs ?? []),
     },
+    progress,
     sometimesReached: [...(checker?.reached ?? [])].sort(),
     trace: trace?.records() ?? [],
     ...(checkpoints === undefined ? {} : { checkpoints }),

@@ -27,7 +27,7 @@ import type { CapacitySpec } from './capacity.ts';
 import type { ConnectionInfo } from './connections.ts';
 import type { FaultSpace } from './fault-space.ts';
 import type { CustomFault, Fault, Json, NodeId } from './faults.ts';
-import type { Invariant } from './invariants.ts';
+import type { Invariant, WorldView } from './invariants.ts';
 import type { LinkSpec } from './network.ts';
 import type { NodeIO, NodeStatus } from './node.ts';
 import { own } from './own.ts';
@@ -241,6 +241,32 @@ export interface Scenario<Flags extends FlagsShape<Flags> = BugFlags, Nodes = un
    * ```
    */
   readonly timeline?: readonly TimelineFact<NoInfer<Nodes>>[];
+  /**
+   * How close a run came to the bug, as a number that grows toward it ("how
+   * long the session has been expired", "how long both replicas have been
+   * down at once"). Guided search (`--search guided`) keeps a plan whose run
+   * reached a new highest value, and mutates it, so it can climb toward a
+   * threshold that states and transitions alone do not show. Read after
+   * every step of every campaign run, so keep it cheap; like a check, it must
+   * only read. Optional: without it the search is guided by coverage alone.
+   *
+   * ```ts
+   * progress: { name: 'both replicas down (ms)', value: (_nodes, w) => bothDownSince === undefined ? 0 : w.nowMs - bothDownSince },
+   * ```
+   */
+  readonly progress?: ProgressMeasure<NoInfer<Nodes>>;
+}
+
+/** See {@link Scenario.progress}. */
+export interface ProgressMeasure<Nodes = unknown> {
+  /** What the number is, with its unit: `session expired (ms)`. */
+  readonly name: string;
+  /**
+   * The measure now; `undefined` when it has no value. A run's progress is
+   * the highest value it took. Must be a finite number.
+   */
+  // A method, not a function property, for the same reason as TimelineFact.value.
+  value(nodes: Nodes, world: WorldView): number | undefined;
 }
 
 /** See {@link Scenario.expectations}. */

@@ -17,6 +17,8 @@ import type { TraceMode } from './trace.ts';
 /** Coverage keys, made once per thread (see joined-text.ts). */
 const STATE_KEYS = new JoinedText(':');
 const TRANSITION_KEYS = new JoinedText('->');
+/** A state entered while a fault kind was in force: `machine:state@kind`. */
+const PAIR_KEYS = new JoinedText('@');
 
 /** The first error a model threw in a run. */
 export interface ModelError {
@@ -31,7 +33,17 @@ export interface Coverage {
   readonly states: Set<string>;
   /** `machineId:from->to`. */
   readonly transitions: Set<string>;
+  /**
+   * `machineId:state@kind`: a state entered while a fault of `kind` was in
+   * force. Guided search keeps plans that reach a new one: the same state
+   * under a new fault is a new situation for the model.
+   */
+  readonly pairs: Set<string>;
+  /** When each state was first entered (virtual ms): guided search places new faults near where the model did something rare. */
+  readonly stateFirstMs: Map<string, number>;
 }
+
+const NO_KINDS: readonly string[] = [];
 
 export class World {
   readonly kernel: Kernel;
@@ -43,9 +55,11 @@ export class World {
   /** Restart policies, by node id. */
   readonly restartPolicies = new Map<NodeId, RestartPolicy>();
   readonly network: Network;
-  readonly coverage: Coverage = { states: new Set(), transitions: new Set() };
-  /** Set by the injector: which plan faults had an effect. */
-  faultEffect: (faultIndex: number) => void = () => {};
+  readonly coverage: Coverage = { states: new Set(), transitions: new Set(), pairs: new Set(), stateFirstMs: new Map() };
+  /** Set by the injector: which plan faults fired, and whether a model could see it (see {@link Network}). */
+  faultEffect: (faultIndex: number, effective?: boolean) => void = () => {};
+  /** Set by the injector: the kinds of the faults in force now (for state x fault coverage). */
+  activeFaultKinds: () => readonly string[] = () => NO_KINDS;
   modelError: ModelError | undefined;
   /** What `build` returned. */
   builtNodes: unknown;
@@ -53,7 +67,7 @@ export class World {
   constructor(scenario: AnyScenario, flags: BugFlags, seed: number, traceMode: TraceMode, keepCheckpoints = false) {
     this.kernel = new Kernel(seed, traceMode, keepCheckpoints);
     const link: LinkSpec = { ...DEFAULT_LINK, ...scenario.link };
-    this.network = new Network(this.kernel, this.addresses, link, (i) => this.faultEffect(i));
+    this.network = new Network(this.kernel, this.addresses, link, (i, effective) => this.faultEffect(i, effective));
     this.builtNodes = scenario.build(this.builder(), flags);
   }
 
@@ -77,8 +91,14 @@ export class World {
   }
 
   stateChanged(_node: SimNode, machineId: string, from: string, to: string): void {
-    this.coverage.states.add(STATE_KEYS.of(machineId, to));
+    const state = STATE_KEYS.of(machineId, to);
+    if (!this.coverage.states.has(state)) {
+      this.coverage.states.add(state);
+      this.coverage.stateFirstMs.set(state, this.kernel.nowMs);
+    }
     if (from !== '') this.coverage.transitions.add(STATE_KEYS.of(machineId, TRANSITION_KEYS.of(from, to)));
+    const kinds = this.activeFaultKinds();
+    for (let i = 0; i < kinds.length; i++) this.coverage.pairs.add(PAIR_KEYS.of(state, kinds[i]!));
   }
 
   /** A process ended itself: its node's restart policy decides (systemd's `Restart=`). */

@@ -25,6 +25,8 @@ export interface TestbedConfig {
   readonly out?: string;
   /** Default `--workers`. */
   readonly workers?: number;
+  /** Default `--search`: `guided` or `random`. */
+  readonly search?: 'random' | 'guided';
 }
 
 /** The project a command runs in. */
@@ -80,7 +82,7 @@ async function readConfig(file: string): Promise<unknown> {
   }
 }
 
-const KNOWN_KEYS = new Set(['scenarios', 'seed', 'runs', 'out', 'workers']);
+const KNOWN_KEYS = new Set(['scenarios', 'seed', 'runs', 'out', 'workers', 'search']);
 
 function checkConfig(data: unknown, shown: string): TestbedConfig {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`${shown}: must export an object (export default defineConfig({ scenarios: [...] }))`);
@@ -97,5 +99,6 @@ function checkConfig(data: unknown, shown: string): TestbedConfig {
   whole('runs', 1, Number.MAX_SAFE_INTEGER);
   whole('workers', 1, 1024);
   if (c.out !== undefined && (typeof c.out !== 'string' || c.out === '')) throw new InputError(`${shown}: 'out' must be a folder name`);
+  if (c.search !== undefined && c.search !== 'random' && c.search !== 'guided') throw new InputError(`${shown}: 'search' must be 'random' or 'guided'`);
   return c as unknown as TestbedConfig;
 }

@@ -106,7 +106,10 @@ export function capturedRun(scenarioId: string, variant: string, seed: number, p
     traceLength: trace.length,
     faultsFired: {},
     firedFaults: plan.faults.map(() => false),
-    coverage: { states: [], transitions: [] },
+    faultsEffective: {},
+    effectiveFaults: plan.faults.map(() => false),
+    coverage: { states: [], transitions: [], pairs: [], stateFirstMs: {} },
+    progress: null,
     sometimesReached: [],
     trace: trace.records(),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planJobs } from '../../sim/cli/jobs.ts';
 import { parseCli } from '../../sim/cli/args.ts';
+import { settingsFor } from '../../sim/cli/settings.ts';
 import { defineScenario } from 'chaos-testbed';
 import { setup } from 'xstate';
 
@@ -18,7 +19,7 @@ const slowBug = defineScenario({
   faultSpace: { windowMs: [0, 10], maxFaults: 1, kinds: { restart: { nodes: ['n'] } } },
 });
 const entry = { scenario: slowBug, file: '/x/slow.scenario.ts' };
-const plan = (...argv: string[]) => planJobs([entry], parseCli(argv), { seed: 1, runs: parseCli(argv).runs, workers: 1, out: 'o', runTimeoutMs: undefined, runMemoryMb: undefined });
+const plan = (...argv: string[]) => planJobs([entry], parseCli(argv), settingsFor(parseCli(argv), { root: '/x', configFile: undefined, config: undefined }));
 
 describe('the campaigns of a run', () => {
   it('checks every declared expectation; --runs shortens only the holds ones', () => {

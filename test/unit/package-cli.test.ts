@@ -134,7 +134,8 @@ describe('init', () => {
 describe('shards from a job engine', () => {
   it('auto/N takes its index from JOB_COMPLETION_INDEX; merged shards of every expectation equal one run', () => {
     const canary = 'scenarios/canary/lease.scenario.ts';
-    const serial = sim('run', canary, '--runs', '30', '--json', '--out', tempDir('pkg-serial-'));
+    // Three shards of a guided campaign have three lanes (one each): the same campaign in one command says so.
+    const serial = sim('run', canary, '--runs', '30', '--lanes', '3', '--json', '--out', tempDir('pkg-serial-'));
     const out = tempDir('pkg-shards-');
     for (const index of ['0', '1', '2']) {
       const shard = simIn({ env: { JOB_COMPLETION_INDEX: index } }, 'run', canary, '--runs', '30', '--shard', 'auto/3', '--out', out);

@@ -101,7 +101,7 @@ describe('Markdown report', () => {
     const replayed = sim(...command);
     expect(replayed.code).toBe(1);
     expect(replayed.stdout).toContain('replayed exactly');
-    expect(readFileSync(join(out, 'index.md'), 'utf8')).toMatch(/\| `[0-9a-f]{8}` \| canary\/lease \| buggy \| \d+ \| safety-violation:single-holder\\\|\w+ \| \[md\]\(findings\/canary__lease-buggy-[0-9a-f]{8}\/report\.md\)/);
+    expect(readFileSync(join(out, 'index.md'), 'utf8')).toMatch(/\| `[0-9a-f]{8}` \| canary\/lease \| buggy \| \d+ \| safety-violation:single-holder\\\|[\w-]+(\+[\w-]+)* \| \[md\]\(findings\/canary__lease-buggy-[0-9a-f]{8}\/report\.md\)/);
     // The page loads the folder's one copy of Mermaid, so it is small.
     const page = readFileSync(join(out, reportDir, 'report.html'), 'utf8');
     expect(page).toContain('<script src="../../assets/mermaid.min.js"></script>');

@@ -9,6 +9,7 @@ import { selfCheck } from '../../kernel/self-check.ts';
 import type { TraceMode, TraceRecord } from '../../kernel/trace.ts';
 import { drawPlan, exploreRun, type CaseResult } from '../explore-run.ts';
 import type { ScenarioRef } from './protocol.ts';
+import type { GivenPlan } from '../guided/candidate.ts';
 import { learnFacts, type ScenarioFacts } from '../../kernel/scenario-facts.ts';
 import { findingFiles, type FindingFiles, type FindingRequest } from '../../repro/finding-files.ts';
 
@@ -31,6 +32,8 @@ export interface CaseInput {
   readonly campaignSeed: number;
   readonly index: number;
   readonly maxShrinkRuns: number;
+  /** The plan a guided search made for this run; without it the run draws its own from its seed. */
+  readonly given?: GivenPlan;
 }
 
 /** One run of a given plan. */
@@ -59,7 +62,7 @@ export interface SelfCheckValue {
 export const HANDLERS = {
   async case(input: CaseInput, context: HandlerContext): Promise<CaseResult> {
     const scenario = await context.scenario(input.scenario);
-    return exploreRun(scenario, input.variant, input.campaignSeed, input.index, { maxShrinkRuns: input.maxShrinkRuns, beforeRun: context.runStarting });
+    return exploreRun(scenario, input.variant, input.campaignSeed, input.index, { maxShrinkRuns: input.maxShrinkRuns, beforeRun: context.runStarting }, input.given);
   },
 
   async run(input: RunInput, context: HandlerContext): Promise<RunResult> {

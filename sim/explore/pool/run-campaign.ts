@@ -5,11 +5,17 @@
  * run after the first failing one is handed out, and every run before it is
  * still awaited, exactly as a serial campaign would have run them.
  *
+ * A guided campaign (see guided/planner.ts) makes each run's plan here, on
+ * the main thread, when the run's lane has folded its previous generation,
+ * and hands it to the worker with the run; the results it waits for arrive
+ * in any order and are folded in run order.
+ *
  * A run the watchdog had to stop becomes a case like any other, with a
  * typed outcome (`model-hang`, `resource-exhausted`) and its plan as drawn:
  * a finding, unshrunk (each smaller try would cost the whole budget again).
  */
-import type { CampaignSpec } from '../campaign.ts';
+import { plannerFor, type CampaignSpec } from '../campaign.ts';
+import { DRAWN, type GivenPlan } from '../guided/candidate.ts';
 import { drawPlan, type CaseResult } from '../explore-run.ts';
 import { failureSignature, fingerprintId, fingerprintText } from '../failure.ts';
 import type { ModelCrash, ModelHang, ResourceExhausted } from '../../kernel/outcome.ts';
@@ -20,10 +26,10 @@ import type { ScenarioRef } from './protocol.ts';
 import { Trace, type TraceRecord } from '../../kernel/trace.ts';
 
 export interface PoolCampaignOptions {
-  /** Runs this command owns (a shard); default all. */
+  /** Runs this command owns (a shard); default all. A guided campaign's shard must own whole lanes. */
   readonly include?: (index: number) => boolean;
-  /** Runs already done (a resumed campaign): not run again. */
-  readonly done?: ReadonlySet<number>;
+  /** Runs already done (a resumed campaign), by index: not run again, but a guided search learns from them. */
+  readonly done?: ReadonlyMap<number, CaseResult>;
   /** Checked before each hand-out; true stops handing out runs. */
   readonly outOfTime?: () => boolean;
   /** Told of each result as it arrives (not in index order). */
@@ -32,6 +38,9 @@ export interface PoolCampaignOptions {
 
 export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, options: PoolCampaignOptions = {}): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
+  // A guided search learns from every result, the journal's first.
+  const planner = plannerFor(scenario, spec);
+  for (const done of options.done?.values() ?? []) planner?.observe(done);
   let next = 0;
   let lastWanted = spec.runs - 1;
   let inFlight = 0;
@@ -39,20 +48,30 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
   return new Promise<CaseResult[]>((resolve, reject) => {
     const handOut = (): void => {
       while (!stopped && inFlight < pool.capacity && next <= lastWanted) {
-        const index = next++;
-        if (options.include !== undefined && !options.include(index)) continue;
-        if (options.done?.has(index)) continue;
+        const index = next;
+        if ((options.include !== undefined && !options.include(index)) || options.done?.has(index)) {
+          next++;
+          continue;
+        }
+        // A guided run waits for its lane's previous generation (see guided/layout.ts).
+        if (planner !== undefined && !planner.ready(index)) {
+          if (inFlight === 0) reject(new Error(`run ${index} waits for runs that nobody runs (its lane's earlier generations are not all in this command)`));
+          return;
+        }
         if (options.outOfTime?.() === true) {
           stopped = true;
           break;
         }
+        next++;
         inFlight++;
-        const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns };
+        const given = planner?.given(index);
+        const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns, ...(given === undefined ? {} : { given }) };
         pool
           .run<CaseResult>({ handler: 'case', input })
-          .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome))))
+          .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome, given), given)))
           .then((result) => {
             inFlight--;
+            planner?.observe(result);
             results.push(result);
             if (spec.stopOnFailure && result.repro !== undefined) lastWanted = Math.min(lastWanted, index);
             options.onCase?.(result);
@@ -71,17 +90,17 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
  * A run the watchdog stopped, run once more as a capture, whose records
  * reach this thread before it stops again: when it stopped, and after what.
  */
-async function captureStopped(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: StoppedTask): Promise<StoppedTask> {
-  const { seed, plan } = drawPlan(scenario, spec.seed, index);
+async function captureStopped(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: StoppedTask, given: GivenPlan | undefined): Promise<StoppedTask> {
+  const { seed, plan } = given ?? drawPlan(scenario, spec.seed, index);
   const captured = await pool.run({ handler: 'capture', input: { scenario: ref, variant: spec.variant, seed, plan, traceMode: 'hash', checkpoints: false } });
   return captured.status === 'done' ? stopped : captured;
 }
 
 type StoppedTask = Exclude<TaskOutcome<unknown>, { status: 'done' }>;
 
-/** The case of a run the watchdog stopped: its plan as drawn, the outcome it earned. */
-export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>): CaseResult {
-  const { seed, plan, enabledKinds } = drawPlan(scenario, spec.seed, index);
+/** The case of a run the watchdog stopped: its plan as drawn (or given), the outcome it earned. */
+export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: number, stopped: Exclude<TaskOutcome<unknown>, { status: 'done' }>, given?: GivenPlan): CaseResult {
+  const { seed, plan, enabledKinds } = given ?? drawPlan(scenario, spec.seed, index);
   const outcome = watchdogOutcome(stopped);
   const signature = failureSignature(outcome)!;
   const fingerprint = fingerprintText(signature, plan);
@@ -89,14 +108,20 @@ export function stoppedCase(scenario: AnyScenario, spec: CampaignSpec, index: nu
     index,
     seed,
     enabledKinds,
+    plan,
     planSize: plan.faults.length,
+    origin: given?.origin ?? DRAWN,
     outcome,
     events: 0,
     simulatedMs: outcome.atMs,
     faultsFired: {},
+    faultsEffective: {},
     states: [],
     transitions: [],
+    pairs: [],
+    stateFirstMs: {},
     sometimesReached: [],
+    progress: null,
     repro: { signature, fingerprint, fingerprintId: fingerprintId(fingerprint), plan, oneMinimal: false, outcome, traceHash: hashOf(stopped.records), events: 0, simulatedMs: outcome.atMs, shrinkRuns: 0 },
   };
 }
