@@ -8,7 +8,7 @@
  * current one every minute, so a controller that lost events (a partition)
  * sees the gap and relists, as a Kubernetes reflector does. A `list` may be
  * served stale (from a lagging cache), still holding Connectors deleted
- * within the last hour.
+ * within STALE_LIST_WINDOW_MS.
  */
 import { assign, setup } from 'xstate';
 import type { Delivered, IncomingRequest, NodeIO } from 'chaos-testbed';

@@ -35,3 +35,19 @@ export const STALE_LIST_WINDOW_MS = 6 * 3_600_000;
  * sends bookmarks about once a minute.
  */
 export const BOOKMARK_MS = 60_000;
+/**
+ * The longest a controller's watch can go on having lost events before the
+ * controller notices and relists: until the next bookmark, which carries the
+ * API's resourceVersion. A real reflector is no quicker after a long cut:
+ * its watch connection breaks, and client-go retries ListAndWatch with a
+ * backoff of 800 ms doubling to a 30 s cap, jittered up to twice that
+ * ("backoff will stop at [30,60) sec interval", tools/cache/reflector.go),
+ * so the first relist after the network heals can come up to 60 s later.
+ */
+export const WATCH_CATCH_UP_MS = BOOKMARK_MS;
+/**
+ * Slack for the round trips between a decision and what a user sees: a
+ * relist, a lease read and a publish, then the edge's resolve and dial, each
+ * at most 10 ms each way on the default link. 100 ms; rounded up to 1 s.
+ */
+export const ROUND_TRIPS_MS = 1_000;

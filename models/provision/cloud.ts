@@ -29,8 +29,11 @@ interface CloudContext {
   readonly lastSnapshotAtMs: number | null;
   /** Snapshot requests waiting for their snapshot to complete, by snapshot id. */
   readonly snapshotting: Readonly<Record<string, IncomingRequest>>;
-  /** Extra boot time for the next instance launched (a `slow-boot` fault). */
-  readonly slowBootExtraMs: number;
+  /**
+   * Instances launched before this time finish booting no earlier than it (a
+   * `slow-boot` fault: a slow image pull until the fault heals).
+   */
+  readonly slowBootUntilMs: number;
 }
 
 type CloudEvent =
@@ -41,7 +44,7 @@ type CloudEvent =
   | { readonly type: 'instance-running'; readonly instanceId: string }
   | { readonly type: 'instance-terminated'; readonly instanceId: string }
   | { readonly type: 'snapshot-completed'; readonly snapshotId: string }
-  | { readonly type: 'slow-boot'; readonly extraMs: number };
+  | { readonly type: 'slow-boot'; readonly durationMs: number };
 
 /** Instances the workspace is paying for and that can serve: `pending` or `running`. */
 export function liveInstances(instances: Readonly<Record<string, Instance>>): string[] {
@@ -62,7 +65,7 @@ export const cloud = setup({
   },
 }).createMachine({
   id: 'cloud',
-  context: ({ input }) => ({ ...input, instances: {}, launched: 0, lastSnapshotAtMs: null, snapshotting: {}, slowBootExtraMs: 0 }),
+  context: ({ input }) => ({ ...input, instances: {}, launched: 0, lastSnapshotAtMs: null, snapshotting: {}, slowBootUntilMs: 0 }),
   on: {
     'run-instance': {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -72,10 +75,9 @@ export const cloud = setup({
           return;
         }
         const instanceId = `i-${String(context.launched + 1).padStart(4, '0')}`;
-        const bootMs = BOOT_MS + context.slowBootExtraMs;
+        const bootMs = Math.max(BOOT_MS, context.slowBootUntilMs - context.io.nowMs());
         enqueue.assign({
           launched: context.launched + 1,
-          slowBootExtraMs: 0,
           instances: { ...context.instances, [instanceId]: { slot, state: 'pending', launchedAtMs: context.io.nowMs() } },
         });
         enqueue(() => context.io.send(slot, { type: 'power-on', instanceId, bootMs }));
@@ -136,6 +138,6 @@ export const cloud = setup({
         enqueue(() => context.io.reply(request!, { status: 200, body: { snapshotId: event.snapshotId } }));
       }),
     },
-    'slow-boot': { actions: enqueueActions(({ event, enqueue }) => enqueue.assign({ slowBootExtraMs: event.extraMs })) },
+    'slow-boot': { actions: enqueueActions(({ context, event, enqueue }) => enqueue.assign({ slowBootUntilMs: context.io.nowMs() + event.durationMs })) },
   },
 });

@@ -97,11 +97,15 @@ export function doubleProvisionScenario(options: { readonly checks?: readonly st
     },
     customFaults: {
       'admin-restart': operatorAction('An operator restarts the workspace from the admin console (a recreate).', 'cp', { type: 'admin-restart' }),
+      // Its heal is when its effect ends: it once meant "the next instance
+      // launched boots durationMs slower", which slowed a launch minutes after
+      // the fault had healed and refuted the fixed variant's liveness bound
+      // (issue 20: a recreate launched at 145 s booted until 255 s).
       'slow-boot': {
-        about: 'The next instance launched boots this much slower (a slow image pull, a cold AMI).',
-        validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (extra boot time)"),
+        about: 'Booting is slow for durationMs (a slow image pull, a cold AMI): an instance launched meanwhile finishes booting no earlier than the fault ends.',
+        validate: (f) => (typeof f.durationMs === 'number' && f.durationMs >= 0 ? undefined : "needs 'durationMs' (how long booting is slow)"),
         apply: (f, { ec2 }) => {
-          ec2.send({ type: 'slow-boot', extraMs: f.durationMs as number });
+          ec2.send({ type: 'slow-boot', durationMs: f.durationMs as number });
           return true;
         },
       },

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaign, neverFiredOrReached } from '../fixtures/campaign.ts';
 import scenario, { doubleProvisionScenario } from '../../scenarios/provision/double-provision.scenario.ts';
-import type { AnyScenario } from 'chaos-testbed';
+import { run, type AnyScenario, type FaultPlan } from 'chaos-testbed';
 
 const BUDGET = 200;
 const SAFETY = ['single-instance', 'online-means-working', 'no-permanent-401', 'delegation-status-honest'] as const;
@@ -50,5 +50,31 @@ describe('provision/double-provision', () => {
     ['fix-surface-errors', ['delegation-status-honest', 'no-permanent-401', 'single-instance']],
   ] as const)(`%s over ${BUDGET} runs still breaks %j`, (variant, broken) => {
     expect(violatedInvariants(variant)).toEqual(broken);
+  });
+});
+
+/**
+ * Issue 20's deep campaign refuted `fixed` (campaign seed 6, run 1,182 of
+ * 3,000): a slow-boot fault meant "the next instance launched boots
+ * durationMs slower", so a recreate launched minutes after the fault had
+ * healed still booted 90 s late and the liveness bound, counted from the
+ * heal, ran out. The fault was wrong; it now lasts as long as its effect.
+ */
+describe('provision/double-provision: the late slow boot of issue 20', () => {
+  const refutingPlan: FaultPlan = {
+    faults: [
+      { kind: 'crash', node: 'box-1', atMs: 0, downMs: 1_000 },
+      { kind: 'slow-boot', atMs: 1, durationMs: 89_953 },
+    ],
+  };
+
+  it('fixed: holds for the refuting plan and run seed', () => {
+    expect(run(scenario, 'fixed', 692992338, refutingPlan).outcome).toEqual({ kind: 'pass' });
+  });
+
+  it('fixed: holds for the refuting campaign, seed 6, for the 1,182 runs the refutation needed', () => {
+    const s = campaign(scenario, 'fixed', 1182, { seed: 6 });
+    expect(s.found).toBe(false);
+    expect(s.runs).toBe(1182);
   });
 });

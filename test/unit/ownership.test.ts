@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseOwner, type Candidate } from '../../models/ownership/arbitration.ts';
-import { LEASE_DURATION_MS } from '../../models/ownership/timing.ts';
+import { BOOKMARK_MS, LEASE_DURATION_MS, RECONCILE_PERIOD_MS } from '../../models/ownership/timing.ts';
+import { EDGE_RECOVERY_BOUND_MS } from '../../scenarios/ownership/common.ts';
 import { deletedOwnerScenario, REPLACE_AT_MS } from '../../scenarios/ownership/deleted-owner.scenario.ts';
 import { keyCollisionScenario } from '../../scenarios/ownership/key-collision.scenario.ts';
 import { run, type Fault } from 'chaos-testbed';
@@ -68,5 +69,23 @@ describe('calibration against the incident', () => {
     // The field saw ~13 s; a 3 s watch poll and a 15 s reconcile give 12-15 s.
     expect(flipBackAfterWatchS).toBeGreaterThanOrEqual(10);
     expect(flipBackAfterWatchS).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('a watch cut off for a long time (issue 20)', () => {
+  // The refuting plan of issue 20: api and controller partitioned for 555 s
+  // from t=105 s, across the replacement of jttwh by ltwr5 (t=300 s, 360 s).
+  const healAtMs = 104_978 + 555_023;
+  const plan = { faults: [{ kind: 'partition', atMs: 104_978, durationMs: 555_023, from: 'api', to: 'controller', oneWay: false } as Fault] };
+
+  it('the controller relists at the first bookmark after the heal, and the edge serves ltwr5 after more than a lease and a reconcile, within the bound', () => {
+    const result = run(deletedOwnerScenario(), 'fixed', 4084218036, plan, { traceMode: 'full' });
+    expect(result.outcome).toEqual({ kind: 'pass' });
+    const relist = result.trace.find((r) => r.node === 'controller' && r.kind === 'note' && r.detail === 'watch gap: relisting' && r.atMs > healAtMs)!;
+    expect(relist.atMs - healAtMs).toBeLessThanOrEqual(BOOKMARK_MS);
+    const served = result.trace.find((r) => r.node === 'edge' && r.kind === 'deliver' && r.detail.startsWith('dial.response ') && r.detail.includes('"status":200') && r.atMs > healAtMs)!;
+    // The old bound, a lease and a reconcile (55 s), was too short for this path; the new one is not.
+    expect(served.atMs - healAtMs).toBeGreaterThan(LEASE_DURATION_MS + RECONCILE_PERIOD_MS);
+    expect(served.atMs - healAtMs).toBeLessThanOrEqual(EDGE_RECOVERY_BOUND_MS);
   });
 });
