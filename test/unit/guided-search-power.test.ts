@@ -35,13 +35,14 @@ describe('guided search on an ordered three-fault bug', () => {
       const guided = summarize(triple, spec(seed, 'guided'), runCases(triple, spec(seed, 'guided')));
       expect(guided.found).toBe(true);
       expect(guided.runsToFirstFailure).toBeLessThanOrEqual(BUDGET_RUNS);
-      // The mutated plan shrinks (through shrinkPlan) to the three steps, in order, each within the window of the previous.
+      // The mutated plan shrinks (through shrinkPlan) to the three steps, in order, each within the window of the
+      // previous (shrinking moves times earlier: faults at one instant apply in plan order, so a gap of 0 counts).
       expect(guided.oneMinimal).toBe(true);
       const steps = guided.minimalPlan!.faults;
       expect(steps.map((f) => f.kind)).toEqual(['step-1', 'step-2', 'step-3']);
       for (let i = 1; i < steps.length; i++) {
         const gapMs = steps[i]!.atMs - steps[i - 1]!.atMs;
-        expect(gapMs).toBeGreaterThan(0);
+        expect(gapMs).toBeGreaterThanOrEqual(0);
         expect(gapMs).toBeLessThan(100);
       }
     });
