@@ -162,11 +162,13 @@ export class Network implements Transport {
   }
 
   send(from: SimNode, to: string, message: Message): void {
+    refuseKernelFields(from, message);
     if (from.status === 'down') return;
     this.transmit(from, to, message, 'message');
   }
 
   request(from: SimNode, to: string, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string): string {
+    refuseKernelFields(from, message);
     const requestId = `${from.id}:${++from.requestCounter}`;
     // A process that has exited (in this very step) sends nothing and hears nothing.
     if (from.status === 'down') return requestId;
@@ -211,6 +213,7 @@ export class Network implements Transport {
   }
 
   sendOn(from: SimNode, connection: string, message: Message): void {
+    refuseKernelFields(from, message);
     if (from.status === 'down') return;
     this.connections.sendData(from, connection, message, 'message');
   }
@@ -554,5 +557,20 @@ class Delivery implements NodeTask {
   }
   stale(): void {
     this.network.dropStale(this.fromAddress, this.target, this.message);
+  }
+}
+
+/**
+ * A message field the kernel fills in on delivery. A model's own field of
+ * that name would be taken for the kernel's: a request carrying its own
+ * `connection` was answered on a kernel connection that does not exist, so
+ * every reply was silently lost (ping-storm's session field, issue 20).
+ * Refused loudly at the send instead.
+ */
+const KERNEL_FIELD = 'connection';
+
+function refuseKernelFields(from: SimNode, message: Message): void {
+  if (Object.prototype.hasOwnProperty.call(message, KERNEL_FIELD)) {
+    throw new Error(`${from.id} sent '${message.type}' with a field '${KERNEL_FIELD}', which the kernel sets on delivery (the connection a message arrived on): rename the model's field`);
   }
 }

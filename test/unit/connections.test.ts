@@ -166,4 +166,16 @@ describe('connections', () => {
     }, { plan: { faults: [partition('a', 'b', 2500, 1000)] } });
     expect(result.faultsFired).toEqual({ partition: 1 });
   });
+
+  it("refuses a model's own 'connection' field, which the kernel sets on delivery, with the sender and message named", () => {
+    // Such a field was taken for a kernel connection and every answer was lost (issue 20).
+    for (const send of [
+      (io: NodeIO) => io.request('b', { type: 'ping', connection: 'client-1:2' }, { timeoutMs: 1000 }),
+      (io: NodeIO) => io.send('b', { type: 'hangup', connection: 'client-1:2' }),
+    ]) {
+      const { result } = runProbes(['a', 'b'], (sim, p) => at(sim, p.a!, 1000, send));
+      expect(result.outcome).toMatchObject({ kind: 'model-crash', atMs: 1000 });
+      expect((result.outcome as { message: string }).message).toMatch(/a sent '(ping|hangup)' with a field 'connection', which the kernel sets on delivery/);
+    }
+  });
 });
