@@ -15,10 +15,10 @@ import { spaceKinds } from '../kernel/fault-space.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { projectRelative } from '../load/discover.ts';
 import type { LoadedScenario } from '../load/scenario-module.ts';
-import { findingRequest, writeFindingFiles, type Materialize } from '../repro/write-findings.ts';
 import { materializeOnPool } from './engine.ts';
 import { Journal } from './journal.ts';
 import { progressBar, type Position } from './progress.ts';
+import { earlyFindings } from './early-findings.ts';
 import { startStopwatch } from './wall-clock.ts';
 
 /**
@@ -93,7 +93,7 @@ export async function executeCampaign(context: CampaignContext, entry: LoadedSce
   let failures = cases.filter((c) => c.repro !== undefined).length;
   progress.update(cases.length, failures);
   const materialize = materializeOnPool(context.pool, { file: entry.file, id: scenario.id }, scenario);
-  const early = options.writeAsFound ? earlyWriter(materialize, spec, scenario, scenarioFile, context.out) : undefined;
+  const early = options.writeAsFound ? earlyFindings(materialize, spec, scenario, scenarioFile, context.out) : undefined;
   const onCase = (result: CaseResult): void => {
     journal.append(result);
     cases.push(result);
@@ -111,31 +111,10 @@ export async function executeCampaign(context: CampaignContext, entry: LoadedSce
     outOfTime,
     onCase,
   });
-  await early?.settled();
+  const summary = summarize(scenario, spec, cases);
+  await early?.settle(summary);
   progress.finish();
-  return { summary: summarize(scenario, spec, cases), cases, wallMs: stopwatch.elapsedMs(), journal };
-}
-
-/**
- * Writes a finding the first time its fingerprint turns up (with the
- * campaign's figures so far); the command rewrites it with the final ones.
- * One at a time, in the order found.
- */
-function earlyWriter(materialize: Materialize, spec: CampaignSpec, scenario: AnyScenario, scenarioFile: string, outDir: string) {
-  const written = new Set<string>();
-  let chain: Promise<void> = Promise.resolve();
-  return {
-    found(cases: readonly CaseResult[]): void {
-      const summary = summarize(scenario, spec, cases);
-      for (const finding of summary.findings) {
-        if (written.has(finding.fingerprintId)) continue;
-        written.add(finding.fingerprintId);
-        const request = findingRequest(summary, finding, scenarioFile, outDir);
-        chain = chain.then(async () => void writeFindingFiles(await materialize(request)));
-      }
-    },
-    settled: () => chain,
-  };
+  return { summary, cases, wallMs: stopwatch.elapsedMs(), journal };
 }
 
 /** A spec from the command line's choices. */
