@@ -39,6 +39,8 @@ installDeterminismGuard();
 const SEEDS = Number(process.env.BENCH_SEARCH_SEEDS ?? 20);
 const FAMILY_BUDGET = Number(process.env.BENCH_SEARCH_BUDGET ?? 3000);
 const ONLY = process.env.BENCH_SEARCH_ONLY;
+/** `family` or `library`: one group only (the library's half takes a minute or two, the family's about ten). */
+const GROUP = process.env.BENCH_SEARCH_GROUP;
 /** The issue's targets (issue 17). */
 const TARGETS = { hardestRunsRatioAtLeast: 10, libraryRunsRatioAtMost: 1.5, libraryWallRatioAtMost: 1 } as const;
 const MODES: readonly SearchMode[] = ['random', 'guided'];
@@ -50,7 +52,7 @@ const library = (await discoverScenarios(['scenarios/**/*.scenario.ts'], root)).
 const bugs: { readonly scenario: AnyScenario; readonly group: 'family' | 'library'; readonly budget: number }[] = [
   ...FAMILY.map((scenario) => ({ scenario, group: 'family' as const, budget: FAMILY_BUDGET })),
   ...library.map((scenario) => ({ scenario, group: 'library' as const, budget: expectationsOf(scenario).find((e) => e.variant === 'buggy')!.runs })),
-].filter((b) => ONLY === undefined || b.scenario.id.includes(ONLY));
+].filter((b) => (ONLY === undefined || b.scenario.id.includes(ONLY)) && (GROUP === undefined || b.group === GROUP));
 
 /** Median of a sample; a value past the budget (not found) is Infinity. */
 function median(xs: readonly number[]): number {
