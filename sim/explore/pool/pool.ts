@@ -96,6 +96,9 @@ export class WorkerPool {
   constructor(private readonly options: PoolOptions) {
     if (!(options.size >= 1)) throw new RangeError('a worker pool needs at least one worker');
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+    // The watchdog's real-time tick, on the main thread and outside every run:
+    // it only reads workers' heartbeats and stops a worker past its budget, so
+    // it cannot change what a run does (runs happen in workers, on virtual time).
     this.ticker = setInterval(() => this.watch(), Math.min(MAX_TICK_MS, Math.max(10, options.runTimeoutMs / 4)));
     this.ticker.unref();
   }
