@@ -6,6 +6,9 @@
  * one-shot errors for the next requests), control-plane crashes, slow
  * reconciles and revoked access drawn by fast-check, and the scenario's
  * invariants checked after every timer. Same timings (models/tunnel/timing.ts).
+ *
+ * Part of a benchmark's baseline: every `setTimeout` here is a fake clock's
+ * (@sinonjs/fake-timers, `clock` and each host's), never a real timer.
  */
 import { createClock } from '@sinonjs/fake-timers';
 import fc from 'fast-check';

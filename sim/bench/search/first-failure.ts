@@ -5,6 +5,9 @@
  * it), until the first failing run or the budget. Failures are not shrunk:
  * shrinking is the same work for either search, and the benchmark times the
  * search alone.
+ *
+ * Part of a benchmark: the wall clock here times whole runs from outside
+ * them (a run never reads it; the guard would refuse it inside one).
  */
 import { performance } from 'node:perf_hooks';
 import { plannerFor, type CampaignSpec } from '../../explore/campaign.ts';
