@@ -12,7 +12,11 @@ import { enqueueActions, setup } from 'xstate';
 import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { PUBLISH_DELAY_MS, REQUEST_TIMEOUT_MS, SETUP_MS } from './timing.ts';
 
-interface ApiContext {
+export interface ApiFlags {
+  readonly heartbeatOrder: 'arrival' | 'newest-process';
+}
+
+interface ApiContext extends ApiFlags {
   readonly io: NodeIO;
   readonly dns: string;
   readonly hostname: string;
@@ -20,6 +24,8 @@ interface ApiContext {
   readonly setupDoneAtMs: number | null;
   readonly setupDone: boolean;
   readonly listenNode: string | null;
+  /** When the listen node's process started, as its heartbeat said. */
+  readonly listenNodeStartedAtMs: number | null;
   /** The node the authoritative DNS has acknowledged. */
   readonly published: string | null;
   /** The node of the publish request in flight. */
@@ -34,7 +40,7 @@ interface ApiContext {
 type ApiEvent =
   | IncomingRequest<{ readonly type: 'create' }>
   | IncomingRequest<{ readonly type: 'get-progress' }>
-  | IncomingRequest<{ readonly type: 'heartbeat'; readonly node: string }>
+  | IncomingRequest<{ readonly type: 'heartbeat'; readonly node: string; readonly startedAtMs: number }>
   | { readonly type: 'setup-done' }
   | { readonly type: 'publish-now' }
   | ResponseEvent<'publish'>
@@ -57,7 +63,7 @@ function refuseSetup(context: ApiContext, event: IncomingRequest, enqueue: { (ac
 
 export const tunnelApi = setup({
   types: {
-    input: {} as { io: NodeIO; dns: string; hostname: string },
+    input: {} as ApiFlags & { io: NodeIO; dns: string; hostname: string },
     context: {} as ApiContext,
     events: {} as ApiEvent,
   },
@@ -71,7 +77,7 @@ export const tunnelApi = setup({
   },
 }).createMachine({
   id: 'tunnel-api',
-  context: ({ input }) => ({ ...input, created: false, setupDoneAtMs: null, setupDone: false, listenNode: null, published: null, publishing: null, slowUntilMs: 0, revoked: false, refusedSetupAtMs: null }),
+  context: ({ input }) => ({ ...input, created: false, setupDoneAtMs: null, setupDone: false, listenNode: null, listenNodeStartedAtMs: null, published: null, publishing: null, slowUntilMs: 0, revoked: false, refusedSetupAtMs: null }),
   on: {
     create: {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -95,7 +101,9 @@ export const tunnelApi = setup({
     heartbeat: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (context.revoked) return void enqueue(() => context.io.reply(event, forbidden));
-        enqueue.assign({ listenNode: event.node });
+        const older = context.listenNodeStartedAtMs !== null && event.startedAtMs < context.listenNodeStartedAtMs;
+        if (context.heartbeatOrder === 'newest-process' && older) return void enqueue(() => context.io.reply(event, { status: 200 }));
+        enqueue.assign({ listenNode: event.node, listenNodeStartedAtMs: event.startedAtMs });
         enqueue(() => context.io.reply(event, { status: 200 }));
         enqueue.raise({ type: 'publish-now' }, { delay: PUBLISH_DELAY_MS, id: 'publish' });
       }),

@@ -20,7 +20,7 @@
  * `exit` is what the user saw: the process's exit (foreground) or the
  * detaching parent's (detach; the daemon runs on).
  */
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import type { IncomingRequest, NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 import { DETACH_WINDOW_MS, EXIT_NOT_READY, HEARTBEAT_MS, MAX_CONSECUTIVE_POLL_ERRORS, POLL_MS, REQUEST_TIMEOUT_MS, VERIFY_PROBE_MS } from './timing.ts';
 
@@ -45,6 +45,8 @@ interface CliContext extends CliFlags {
   readonly hostname: string;
   readonly mode: 'foreground' | 'detach';
   readonly startedAtMs: number;
+  /** When this process last sent a heartbeat. */
+  readonly lastHeartbeatAtMs: number | null;
   readonly consecutiveErrors: number;
   readonly hardErrorAtMs: number | null;
   readonly verifiedAtMs: number | null;
@@ -82,7 +84,12 @@ export const tunnelCli = setup({
     create: ({ context }) => void context.io.request(context.api, { type: 'create', hostname: context.hostname }, { timeoutMs: REQUEST_TIMEOUT_MS }),
     poll: ({ context }) => void context.io.request(context.api, { type: 'get-progress', hostname: context.hostname }, { timeoutMs: REQUEST_TIMEOUT_MS }),
     probe: ({ context }) => void context.io.request(context.gateway, { type: 'http-get', hostname: context.hostname }, { timeoutMs: REQUEST_TIMEOUT_MS }),
-    heartbeat: ({ context }) => void (context.bail !== null || context.io.request(context.api, { type: 'heartbeat', node: context.io.node }, { timeoutMs: REQUEST_TIMEOUT_MS })),
+    heartbeat: enqueueActions(({ context, enqueue }) => {
+      if (context.bail !== null) return;
+      // The heartbeat says when its process started, so the control plane can tell a new process from an old one.
+      enqueue(() => context.io.request(context.api, { type: 'heartbeat', node: context.io.node, startedAtMs: context.startedAtMs }, { timeoutMs: REQUEST_TIMEOUT_MS }));
+      enqueue.assign({ lastHeartbeatAtMs: context.io.nowMs() });
+    }),
     countError: assign(({ context, event }) => {
       context.io.note(`poll error ${context.consecutiveErrors + 1} (${describe(event)}); retrying`);
       return { consecutiveErrors: context.consecutiveErrors + 1 };
@@ -120,6 +127,7 @@ export const tunnelCli = setup({
   context: ({ input }) => ({
     ...input,
     startedAtMs: input.io.nowMs(),
+    lastHeartbeatAtMs: null,
     consecutiveErrors: 0,
     hardErrorAtMs: null,
     verifiedAtMs: null,

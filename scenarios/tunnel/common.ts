@@ -7,15 +7,19 @@
 import { authoritativeDns } from '../../models/tunnel/dns.ts';
 import { envoy } from '../../models/tunnel/envoy.ts';
 import { gateway, type GatewayFlags } from '../../models/tunnel/gateway.ts';
-import { tunnelApi } from '../../models/tunnel/tunnel-api.ts';
+import { tunnelApi, type ApiFlags } from '../../models/tunnel/tunnel-api.ts';
 import { tunnelCli, type CliFlags } from '../../models/tunnel/tunnel-cli.ts';
 import { operatorAction, type CustomFaultHandler, type NodeHandle, type ScenarioBuilder } from 'chaos-testbed';
 
-export type TunnelFlags = CliFlags & GatewayFlags;
+export type TunnelFlags = CliFlags & GatewayFlags & ApiFlags;
 
-/** Every bug flag as in the incident, and every fix. */
-export const TUNNEL_BUGGY: TunnelFlags = { pollErrors: 'abort-first', readiness: 'window-exit-0', reResolveOnDialFailure: false };
-export const TUNNEL_FIXED: TunnelFlags = { pollErrors: 'bounded', readiness: 'verify-or-75', reResolveOnDialFailure: true };
+/**
+ * Every bug flag as in the incident, and every fix the incident names. The
+ * control plane takes heartbeats by arrival in both, as the incident's did;
+ * `tunnel/dns-ttl-restart` shows why its `fixed` also orders them by process.
+ */
+export const TUNNEL_BUGGY: TunnelFlags = { pollErrors: 'abort-first', readiness: 'window-exit-0', reResolveOnDialFailure: false, heartbeatOrder: 'arrival' };
+export const TUNNEL_FIXED: TunnelFlags = { pollErrors: 'bounded', readiness: 'verify-or-75', reResolveOnDialFailure: true, heartbeatOrder: 'arrival' };
 
 /** The tunnel's public hostname. */
 export const HOSTNAME = 'talk-known-phk4r.datumproxy.net';
@@ -30,7 +34,7 @@ export interface TunnelSystem {
 export function buildTunnelSystem(sim: ScenarioBuilder, flags: TunnelFlags, options: { mode: 'foreground' | 'detach' }): TunnelSystem {
   // Servers first: nodes start in declaration order, and the CLI talks at once.
   sim.node('dns', authoritativeDns, (io) => ({ io }));
-  const api = sim.node('api', tunnelApi, (io) => ({ io, dns: 'dns', hostname: HOSTNAME }));
+  const api = sim.node('api', tunnelApi, (io) => ({ io, dns: 'dns', hostname: HOSTNAME, heartbeatOrder: flags.heartbeatOrder }));
   sim.node('envoy', envoy, (io) => ({ io, upstream: 'api' }));
   const gw = sim.node('gateway', gateway, (io) => ({ io, dns: 'dns', reResolveOnDialFailure: flags.reResolveOnDialFailure }));
   const cli = sim.node('tunnel', tunnelCli, (io) => ({ io, api: 'envoy', gateway: 'gateway', hostname: HOSTNAME, mode: options.mode, pollErrors: flags.pollErrors, readiness: flags.readiness }), {

@@ -13,7 +13,7 @@ import { lastHealMs, type FaultPlan } from './faults.ts';
 import { currentGuardViolation, undeliveredXstateError, withDeterminismGuard } from './guard.ts';
 import { Injector } from './injector.ts';
 import type { Outcome } from './outcome.ts';
-import type { AnyScenario } from './scenario.ts';
+import type { AnyScenario, ProgressMeasure } from './scenario.ts';
 import type { WorldView } from './invariants.ts';
 import { DEFAULT_MAX_MICROSTEPS_PER_EVENT, DEFAULT_MAX_PENDING_EVENTS, StepBudget, withStepBudget } from './step-budget.ts';
 import type { TraceMode, TraceRecord } from './trace.ts';
@@ -160,8 +160,9 @@ function runGuarded(
     kernel.trace.onRecord = options.onRecord;
     injector = new Injector(world, scenario, plan);
     const view = worldView(world, injector, Math.max(lastHealMs(plan), scenario.quietAfterMs ?? 0));
-    const measure = scenario.progress;
     const nodes = world.builtNodes;
+    // A function is called once per run, so a measure's memory never crosses runs.
+    const measure = typeof scenario.progress === 'function' ? scenario.progress(nodes as never) : scenario.progress;
     const activeChecker = new InvariantChecker(scenario.invariants(world.builtNodes, flags), view, (atMs) => kernel.at(atMs, wakeForCheck));
     checker = activeChecker;
     injector.schedule();
@@ -216,7 +217,7 @@ function runGuarded(
 }
 
 /** Reads the scenario's progress measure after a step; a value that is not a finite number is a scenario bug. */
-function measureProgress(measure: NonNullable<AnyScenario['progress']>, nodes: unknown, view: WorldView, progress: { best: number | null }): void {
+function measureProgress(measure: ProgressMeasure, nodes: unknown, view: WorldView, progress: { best: number | null }): void {
   const value = measure.value(nodes, view);
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`the progress measure '${measure.name}' gave ${String(value)}, not a finite number`);

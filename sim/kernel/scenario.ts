@@ -250,11 +250,26 @@ export interface Scenario<Flags extends FlagsShape<Flags> = BugFlags, Nodes = un
    * every step of every campaign run, so keep it cheap; like a check, it must
    * only read. Optional: without it the search is guided by coverage alone.
    *
+   * A measure that remembers something between steps is written as a
+   * function of the run's nodes that returns the measure: it is called once
+   * per run, so its memory starts fresh in every run (as `invariants`).
+   *
    * ```ts
-   * progress: { name: 'both replicas down (ms)', value: (_nodes, w) => bothDownSince === undefined ? 0 : w.nowMs - bothDownSince },
+   * progress: { name: 'lease overdue (ms)', value: ({ a }) => a.snapshot()?.context.overdueMs },
+   * progress: () => {
+   *   let bothDownSinceMs: number | undefined;
+   *   return {
+   *     name: 'both replicas down (ms)',
+   *     value: ({ a, b }, w) => {
+   *       if (a.status() === 'up' || b.status() === 'up') bothDownSinceMs = undefined;
+   *       else bothDownSinceMs ??= w.nowMs;
+   *       return bothDownSinceMs === undefined ? 0 : w.nowMs - bothDownSinceMs;
+   *     },
+   *   };
+   * },
    * ```
    */
-  readonly progress?: ProgressMeasure<NoInfer<Nodes>>;
+  readonly progress?: ProgressMeasure<NoInfer<Nodes>> | ((nodes: NoInfer<InferredNodes<Nodes>>) => ProgressMeasure<NoInfer<Nodes>>);
 }
 
 /** See {@link Scenario.progress}. */

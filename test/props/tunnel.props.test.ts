@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { campaign, neverFiredOrReached } from '../fixtures/campaign.ts';
+import { run, type FaultPlan } from 'chaos-testbed';
 import api503Blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import detachReadiness from '../../scenarios/tunnel/detach-readiness.scenario.ts';
 import dnsTtlRestart from '../../scenarios/tunnel/dns-ttl-restart.scenario.ts';
@@ -38,5 +39,44 @@ describe('tunnel/endpoint-normalization: the search is over the input', () => {
     const s = campaign(endpointNormalization, 'buggy', 300);
     const probe = s.findings.find((f) => (f.repro.outcome as { invariant?: string }).invariant === 'local-probe-agrees');
     expect(probe?.repro.plan.faults).toEqual([{ kind: 'run-tunnel', atMs: 0, endpoint: '127.0.0.1:1' }]);
+  });
+});
+
+/**
+ * Issue 20's deep campaign refuted the incident's fix: a Ctrl-C 1 ms after
+ * the old process's heartbeat, restarted at once, lets the dead process's
+ * heartbeat reach the control plane after the new one's, so the old node is
+ * published again. That fix is now the `incident-fix` variant; `fixed` also
+ * keeps the newest process's node (see the scenario file).
+ */
+describe('tunnel/dns-ttl-restart: a dead process\'s heartbeat arriving last (issue 20)', () => {
+  const refutingPlan: FaultPlan = { faults: [{ kind: 'ctrl-c-restart', atMs: 10_001, durationMs: 0 }] };
+  // Campaign seed 3's run, as the deep campaign found it.
+  const refutingRunSeed = 3331258454;
+
+  it('incident-fix: the refuting plan still fails, the gateway dialing the old node past the bound', () => {
+    const result = run(dnsTtlRestart, 'incident-fix', refutingRunSeed, refutingPlan);
+    expect(result.outcome).toMatchObject({ kind: 'safety-violation', invariant: 'restart-responds-quickly' });
+  });
+
+  it('fixed: holds for the refuting plan and run seed', () => {
+    expect(run(dnsTtlRestart, 'fixed', refutingRunSeed, refutingPlan).outcome).toEqual({ kind: 'pass' });
+  });
+
+  it('incident-fix: guided search finds the race from campaign seed 1 within its budget, shrunk to one restart just after a heartbeat', () => {
+    const budget = dnsTtlRestart.expectations!['incident-fix']!.runs!;
+    const s = campaign(dnsTtlRestart, 'incident-fix', budget, { stopOnFailure: true, search: 'guided' });
+    expect(s.found).toBe(true);
+    expect(s.oneMinimal).toBe(true);
+    expect(s.outcome).toMatchObject({ invariant: 'restart-responds-quickly' });
+    // Heartbeats leave every HEARTBEAT_MS (10 s) from the start; the race is within a link's latency after one.
+    const restart = s.minimalPlan!.faults[0]!;
+    expect(restart.atMs % 10_000).toBeLessThan(20);
+  });
+
+  it('fixed: holds 1,000 guided runs that come within 1 ms of the race', () => {
+    const s = campaign(dnsTtlRestart, 'fixed', 1000, { search: 'guided' });
+    expect(s.found).toBe(false);
+    expect(s.explain.bestProgress).toBeGreaterThanOrEqual(9_999);
   });
 });
