@@ -54,7 +54,12 @@ export class GuidedPlanner {
     this.waiting = Array.from({ length: layout.lanes }, () => new Map());
   }
 
-  /** A run's result, in any order: once its generation is complete, the generation is folded in run order. */
+  /**
+   * A run's result, in any order. A complete generation is folded in run
+   * order when a plan first needs it (see {@link ready}), so a campaign that
+   * ends within its first generation, as most buggy campaigns of the library
+   * do, never pays for folding.
+   */
   observe(result: CaseResult): void {
     const lane = laneOf(result.index, this.layout);
     const generation = generationOf(result.index, this.layout);
@@ -63,19 +68,26 @@ export class GuidedPlanner {
     const list = pending.get(generation) ?? [];
     list.push(result);
     pending.set(generation, list);
-    for (;;) {
-      const next = this.folded[lane]!;
-      const ready = pending.get(next);
-      if (ready === undefined || ready.length < generationRuns(lane, next, this.runs, this.layout)) return;
-      for (const r of [...ready].sort((a, b) => a.index - b.index)) this.corpora[lane]!.add(r);
-      pending.delete(next);
-      this.folded[lane] = next + 1;
-    }
   }
 
-  /** Whether run `index`'s plan can be made now: every earlier generation of its lane is folded. */
+  /** Whether run `index`'s plan can be made now: every earlier generation of its lane is in (and now folded). */
   ready(index: number): boolean {
-    return this.folded[laneOf(index, this.layout)]! >= generationOf(index, this.layout);
+    const lane = laneOf(index, this.layout);
+    const generation = generationOf(index, this.layout);
+    while (this.folded[lane]! < generation && this.foldNext(lane));
+    return this.folded[lane]! >= generation;
+  }
+
+  /** Folds the lane's next generation if all its results are in; whether it did. */
+  private foldNext(lane: number): boolean {
+    const pending = this.waiting[lane]!;
+    const next = this.folded[lane]!;
+    const results = pending.get(next);
+    if (results === undefined || results.length < generationRuns(lane, next, this.runs, this.layout)) return false;
+    for (const r of [...results].sort((a, b) => a.index - b.index)) this.corpora[lane]!.add(r);
+    pending.delete(next);
+    this.folded[lane] = next + 1;
+    return true;
   }
 
   /** The plan of run `index` (ask when {@link ready}), or undefined: the run draws its own. */
