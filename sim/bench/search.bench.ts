@@ -181,7 +181,7 @@ const targets = {
   // Per scenario, for reading: above the noise floor means further above 1 than random came from itself in this run.
   libraryWall: lib.map((r) => ({ scenario: r.scenario, wallRatioMedian: r.wallRatioMedian, aboveNoise: r.wallRatioMedian === null || r.wallRatioMedian > TARGETS.libraryWallRatioAtMost + noiseMargin })),
   // The target: over the library, guided's wall time no worse than random's, beyond what random's timings of itself differ by.
-  libraryWallGeometricMean: {
+  libraryWallGeometricMean: lib.length === 0 ? null : {
     guidedOverRandom: libraryWallRatio,
     randomOverItself: geometricMean(lib.map((r) => r.noiseRatioMedian)),
     noiseMargin,
