@@ -102,7 +102,10 @@ export const tunnelApi = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (context.revoked) return void enqueue(() => context.io.reply(event, forbidden));
         const older = context.listenNodeStartedAtMs !== null && event.startedAtMs < context.listenNodeStartedAtMs;
-        if (context.heartbeatOrder === 'newest-process' && older) return void enqueue(() => context.io.reply(event, { status: 200 }));
+        if (context.heartbeatOrder === 'newest-process' && older) {
+          enqueue(() => context.io.note(`heartbeat from ${event.node} ignored: its process started before ${context.listenNode}'s`));
+          return void enqueue(() => context.io.reply(event, { status: 200 }));
+        }
         enqueue.assign({ listenNode: event.node, listenNodeStartedAtMs: event.startedAtMs });
         enqueue(() => context.io.reply(event, { status: 200 }));
         enqueue.raise({ type: 'publish-now' }, { delay: PUBLISH_DELAY_MS, id: 'publish' });
