@@ -272,6 +272,11 @@ function summarize(
   injector?.settle();
   const trace = world?.kernel.trace;
   const checkpoints = trace?.hashCheckpoints();
+  // The trace tail is made when first read: a campaign's passing runs never
+  // read it, and its texts (64 message descriptions) cost about 1 % of a
+  // canary run. A getter in a literal is enumerable, so a structured clone
+  // to another thread reads it like a field.
+  let records: readonly TraceRecord[] | undefined;
   return {
     scenario: scenarioId,
     variant,
@@ -293,7 +298,9 @@ function summarize(
     },
     progress,
     sometimesReached: [...(checker?.reached ?? [])].sort(),
-    trace: trace?.records() ?? [],
+    get trace() {
+      return (records ??= trace?.records() ?? []);
+    },
     ...(checkpoints === undefined ? {} : { checkpoints }),
   };
 }
