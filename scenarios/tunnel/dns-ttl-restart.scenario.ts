@@ -52,7 +52,7 @@ const INCIDENT_FIX_BUDGET_RUNS = 3000;
  * milliseconds, with that heartbeat still in flight). The best over the run.
  */
 function restartAfterHeartbeat(): ProgressMeasure<TunnelSystem> {
-  let process: string | undefined;
+  let seenAddress: string | undefined;
   let lastHeartbeatAtMs: number | null = null;
   let best = 0;
   return {
@@ -60,10 +60,11 @@ function restartAfterHeartbeat(): ProgressMeasure<TunnelSystem> {
     value: ({ cli }) => {
       const c = cli.snapshot()?.context;
       if (c === undefined) return best;
-      const now = cli.address();
-      if (now !== process) {
-        if (process !== undefined && lastHeartbeatAtMs !== null) best = Math.max(best, HEARTBEAT_MS - (c.startedAtMs - lastHeartbeatAtMs));
-        process = now;
+      // A new address is a new process: compare its start with its predecessor's last heartbeat.
+      const address = cli.address();
+      if (address !== seenAddress) {
+        if (seenAddress !== undefined && lastHeartbeatAtMs !== null) best = Math.max(best, HEARTBEAT_MS - (c.startedAtMs - lastHeartbeatAtMs));
+        seenAddress = address;
       }
       lastHeartbeatAtMs = c.lastHeartbeatAtMs;
       return best;
