@@ -28,6 +28,23 @@ export interface FaultGenes {
 
 const LINK_TARGETS = [['from', 'to', 'oneWay'], ['types', 'minBytes']] as const;
 
+const sources = new WeakMap<FaultSpace, FaultSource>();
+
+/**
+ * The fault source of a space, made once per space: it is a pure function of
+ * the space (its arbitraries and genes never change), so campaigns of the
+ * same scenario share it, and a campaign of a few runs does not pay for
+ * building it again (0.1-0.3 ms, a few per cent of such a campaign).
+ */
+export function faultSourceOf(space: FaultSpace): FaultSource {
+  let source = sources.get(space);
+  if (source === undefined) {
+    source = new FaultSource(space);
+    sources.set(space, source);
+  }
+  return source;
+}
+
 export class FaultSource {
   readonly kinds: readonly string[];
   private readonly arbitraries: Map<string, fc.Arbitrary<Fault>>;

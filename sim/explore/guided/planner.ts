@@ -19,7 +19,7 @@ import type { AnyScenario } from '../../kernel/scenario.ts';
 import type { CaseResult } from '../explore-run.ts';
 import type { GivenPlan } from './candidate.ts';
 import { LaneCorpus } from './corpus.ts';
-import { FaultSource } from './fault-source.ts';
+import { faultSourceOf, type FaultSource } from './fault-source.ts';
 import { generationOf, generationRuns, laneOf, type GuidedLayout } from './layout.ts';
 import { mutate } from './mutations.ts';
 
@@ -99,7 +99,7 @@ export class GuidedPlanner {
     if (rng.chance(FRESH_DRAWS)) return undefined;
     const parent = corpus.pick(rng);
     const mate = corpus.entries.length > 1 ? corpus.pick(rng) : undefined;
-    const source = (this.source ??= new FaultSource(this.space));
+    const source = (this.source ??= faultSourceOf(this.space));
     const mutant = mutate(source, { plan: parent.plan, anchors: corpus.anchorsOf(parent) }, mate?.plan, rng);
     const spliced = mutant.ops.includes('splice') && mate !== undefined;
     return {
