@@ -19,7 +19,7 @@ import type { AnyScenario } from '../../kernel/scenario.ts';
 import type { CaseResult } from '../explore-run.ts';
 import type { GivenPlan } from './candidate.ts';
 import { LaneCorpus } from './corpus.ts';
-import { faultSourceOf, type FaultSource } from './fault-source.ts';
+import { faultSourceOf } from './fault-source.ts';
 import { generationOf, generationRuns, laneOf, type GuidedLayout } from './layout.ts';
 import { mutate } from './mutations.ts';
 
@@ -36,8 +36,6 @@ export class GuidedPlanner {
   private readonly folded: number[];
   /** Per lane: results waiting for the rest of their generation, by generation. */
   private readonly waiting: Map<number, CaseResult[]>[];
-  /** Made at the first mutation: a campaign that ends within its first generation never pays for it. */
-  private source: FaultSource | undefined;
   private readonly space: FaultSpace;
 
   constructor(
@@ -99,7 +97,8 @@ export class GuidedPlanner {
     if (rng.chance(FRESH_DRAWS)) return undefined;
     const parent = corpus.pick(rng);
     const mate = corpus.entries.length > 1 ? corpus.pick(rng) : undefined;
-    const source = (this.source ??= faultSourceOf(this.space));
+    // Made at the first mutation, once per space: a campaign that ends within its first generation never pays for it.
+    const source = faultSourceOf(this.space);
     const mutant = mutate(source, { plan: parent.plan, anchors: corpus.anchorsOf(parent) }, mate?.plan, rng);
     const spliced = mutant.ops.includes('splice') && mate !== undefined;
     return {
