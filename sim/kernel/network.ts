@@ -24,6 +24,7 @@
  */
 import type { Work } from './capacity.ts';
 import { Connections, type ConnectOptions } from './connections.ts';
+import { copyFields } from './copy-fields.ts';
 import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import { filterMatches, isFiltered, type LinkFilter } from './link-filter.ts';
@@ -175,9 +176,10 @@ export class Network implements Transport {
     const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), new RequestDeadline(this, from, requestId, to, message, timeoutMs));
     const pending: PendingRequest = forward === undefined && connection === undefined ? { timeout, to, message } : { timeout, to, message, forward, connection };
     from.pending.set(requestId, pending);
-    const withId: Message = { ...message, requestId } as Message;
-    if (connection === undefined) this.transmit(from, to, withId, 'request');
-    else this.connections.sendData(from, connection, withId, 'request', requestId);
+    const withId = copyFields(message);
+    withId.requestId = requestId;
+    if (connection === undefined) this.transmit(from, to, withId as unknown as Message, 'request');
+    else this.connections.sendData(from, connection, withId as unknown as Message, 'request', requestId);
     return requestId;
   }
 
@@ -244,9 +246,10 @@ export class Network implements Transport {
   }
 
   private timeoutEvent(requestId: string, pending: PendingRequest, reason: TimeoutEvent['reason']): TimeoutEvent {
-    const event: TimeoutEvent = { type: `${pending.message.type}.timeout`, requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
-    const onConnection = pending.connection === undefined ? event : { ...event, connection: pending.connection };
-    return pending.forward === undefined ? onConnection : { ...onConnection, forwarded: pending.forward.original };
+    const event: { -readonly [K in keyof TimeoutEvent]: TimeoutEvent[K] } = { type: `${pending.message.type}.timeout`, requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
+    if (pending.connection !== undefined) event.connection = pending.connection;
+    if (pending.forward !== undefined) event.forwarded = pending.forward.original;
+    return event;
   }
 
   /** An answer for `node`'s request: a forwarded one is relayed to its caller first, then the actor hears it. */
@@ -403,8 +406,10 @@ export class Network implements Transport {
   /** The actor gets the message. */
   private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
     this.kernel.record(target.id, 'deliver', senderId, description);
-    const event: { type: string; from: string; connection?: string } = connection === undefined ? { ...message, from: fromAddress } : { ...message, from: fromAddress, connection };
-    target.deliver(event);
+    const event = copyFields(message);
+    event.from = fromAddress;
+    if (connection !== undefined) event.connection = connection;
+    target.deliver(event as { type: string });
   }
 
   private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
@@ -417,7 +422,9 @@ export class Network implements Transport {
     this.kernel.cancel(pending.timeout);
     target.pending.delete(requestId);
     this.kernel.record(target.id, 'deliver', senderId, description);
-    const event = { ...message, from: fromAddress, request: pending.message } as { -readonly [K in keyof ResponseEvent]: ResponseEvent[K] };
+    // A response is always the kernel's own four fields (see reply() and the front end): built as a literal, not copied.
+    const { type, status, body } = message as ResponseEvent;
+    const event: { -readonly [K in keyof ResponseEvent]: ResponseEvent[K] } = { type, requestId, status, body, from: fromAddress, request: pending.message as ResponseEvent['request'] };
     if (connection !== undefined) event.connection = connection;
     if (pending.forward !== undefined) event.forwarded = pending.forward.original;
     this.settle(target, pending, event);
@@ -503,7 +510,10 @@ export class Network implements Transport {
 
 /** The request as the server's actor would have seen it, for a reply the front end sends itself. */
 function incoming(request: IncomingRequest, fromAddress: string, connection: string | undefined): IncomingRequest {
-  return connection === undefined ? { ...request, from: fromAddress } : { ...request, from: fromAddress, connection };
+  const copy = copyFields(request);
+  copy.from = fromAddress;
+  if (connection !== undefined) copy.connection = connection;
+  return copy as unknown as IncomingRequest;
 }
 
 /** What `io.forward` relays by default: the response as it came, or a 504 when none came. */
