@@ -46,7 +46,13 @@ export function formatRatio(r: Ratio): string {
 
 /** A seeded random stream with integer helpers. */
 export class Rng {
-  private readonly next: () => number;
+  /**
+   * The generator, made at the first draw: seeding alea hashes the seed
+   * text three times, and many streams of a run are never drawn from (a
+   * node whose model uses no randomness, a link nothing crosses). A stream's
+   * draws depend on its seed text alone, so when it is made changes nothing.
+   */
+  private generator: (() => number) | undefined;
 
   /**
    * @param seed the root seed of the run
@@ -55,8 +61,10 @@ export class Rng {
   constructor(
     readonly seed: number,
     readonly label = '',
-  ) {
-    this.next = seedrandom.alea(`${seed}/${label}`);
+  ) {}
+
+  private next(): number {
+    return (this.generator ??= seedrandom.alea(`${this.seed}/${this.label}`))();
   }
 
   /** A new stream, independent of this one, named `label` under it. */

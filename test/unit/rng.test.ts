@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import seedrandom from 'seedrandom';
 import { ratio, Rng } from '../../sim/kernel/rng.ts';
 
 const draws = (rng: Rng, n = 20) => Array.from({ length: n }, () => rng.int(0, 1_000_000));
@@ -6,6 +7,15 @@ const draws = (rng: Rng, n = 20) => Array.from({ length: n }, () => rng.int(0, 1
 describe('Rng', () => {
   it('gives the same stream for the same seed and label', () => {
     expect(draws(new Rng(7).fork('link/a->b'))).toEqual(draws(new Rng(7).fork('link/a->b')));
+  });
+
+  it("draws seedrandom's alea seeded with 'seed/label', however long after the fork the first draw comes", () => {
+    const alea = seedrandom.alea('7/link/a->b');
+    const expected = Array.from({ length: 20 }, () => Math.floor(alea() * 0x1_0000_0000));
+    const stream = new Rng(7).fork('link');
+    new Rng(7).fork('other').uint32();
+    const late = stream.fork('a->b');
+    expect(Array.from({ length: 20 }, () => late.uint32())).toEqual(expected);
   });
 
   it('gives different streams for different seeds and for different labels', () => {
