@@ -40,6 +40,8 @@ export class Injector {
   private readonly active = new Set<number>();
   /** Custom windows in force until these times (no event needed to end them). */
   private readonly customUntilMs = new Map<number, number>();
+  /** {@link activeKinds}' last answer, and the armed request faults it was made from. */
+  private kindsInForce: { readonly armed: readonly unknown[]; readonly kinds: readonly string[] } | undefined;
 
   constructor(
     private readonly world: World,
@@ -77,20 +79,29 @@ export class Injector {
     }
   }
 
-  /** The kinds of the faults in force now, each once. */
+  /**
+   * The kinds of the faults in force now, each once. Asked at every state
+   * change, so the answer is kept until the faults in force change: a fault
+   * begins or ends, a request fault is armed or spent. Custom windows end
+   * by time alone, so while any is known the kinds are made afresh.
+   */
   private activeKinds(): readonly string[] {
-    const armed = this.world.network.requestFaults.armedCount();
-    if (this.active.size === 0 && this.customUntilMs.size === 0 && armed === 0) return NONE;
+    const armed = this.world.network.requestFaults.armedNow();
+    if (this.active.size === 0 && this.customUntilMs.size === 0 && armed.length === 0) return NONE;
+    const kept = this.kindsInForce;
+    if (kept !== undefined && kept.armed === armed && this.customUntilMs.size === 0) return kept.kinds;
     const kinds: string[] = [];
-    const add = (i: number): void => {
-      const kind = this.plan.faults[i]!.kind;
-      if (!kinds.includes(kind)) kinds.push(kind);
-    };
-    for (const i of this.active) add(i);
-    if (armed > 0) for (const i of this.world.network.requestFaults.armedIndexes()) add(i);
+    for (const i of this.active) this.addKind(kinds, i);
+    for (const fault of armed) this.addKind(kinds, fault.faultIndex);
     const nowMs = this.world.kernel.nowMs;
-    for (const [i, untilMs] of this.customUntilMs) if (nowMs < untilMs) add(i);
+    for (const [i, untilMs] of this.customUntilMs) if (nowMs < untilMs) this.addKind(kinds, i);
+    this.kindsInForce = { armed, kinds };
     return kinds;
+  }
+
+  private addKind(kinds: string[], i: number): void {
+    const kind = this.plan.faults[i]!.kind;
+    if (!kinds.includes(kind)) kinds.push(kind);
   }
 
   /** Schedules every fault of the plan. */
@@ -110,10 +121,12 @@ export class Injector {
 
   private activate(i: number): void {
     this.active.add(i);
+    this.kindsInForce = undefined;
   }
 
   private deactivate(i: number): void {
     this.active.delete(i);
+    this.kindsInForce = undefined;
   }
 
   /** How many faults of each kind fired, over every kind that appears in the plan. */

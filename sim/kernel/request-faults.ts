@@ -48,6 +48,14 @@ export class RequestFaults {
     return this.armed.length;
   }
 
+  /**
+   * The armed faults as they stand: a new array whenever one is armed or
+   * spent, so a caller can tell by identity that nothing changed.
+   */
+  armedNow(): readonly ArmedRequestFault[] {
+    return this.armed;
+  }
+
   /** Faults still armed, by plan index (for the world view). */
   armedIndexes(): number[] {
     return this.armed.map((f) => f.faultIndex);
