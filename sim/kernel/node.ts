@@ -29,7 +29,7 @@ import type { Json, NodeId } from './faults.ts';
 import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
-import { JoinedDetail } from './joined-text.ts';
+import { JoinedDetail, JoinedText } from './joined-text.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
 import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
@@ -423,10 +423,26 @@ function stampDelayedEventsWithVirtualTime(actor: AnyActorRef): void {
 export function stateKey(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object') return String(value);
-  const parts: string[] = [];
-  for (const [region, sub] of Object.entries(value as Record<string, unknown>)) {
+  // Made at every snapshot of a compound state, so built from cached joins
+  // (joined-text.ts) with no arrays: the same state gives the same string.
+  const regions = value as Record<string, unknown>;
+  let key: string | undefined;
+  for (const region in regions) {
+    if (!Object.hasOwn(regions, region)) continue;
+    const sub = regions[region];
     const inner = stateKey(sub);
-    parts.push(inner === '' || (typeof sub === 'object' && sub !== null && Object.keys(sub).length === 0) ? region : `${region}.${inner}`);
+    const part = inner === '' || isEmptyObject(sub) ? region : STATE_PATHS.of(region, inner);
+    key = key === undefined ? part : PARALLEL_REGIONS.of(key, part);
   }
-  return parts.join('|');
+  return key ?? '';
+}
+
+/** `region.child` and `a|b`, made once per pair (see joined-text.ts). */
+const STATE_PATHS = new JoinedText('.');
+const PARALLEL_REGIONS = new JoinedText('|');
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
