@@ -251,32 +251,64 @@ export class SimNode {
   ) {
     this.address = id;
     const node = this;
+    // Methods, not arrows, and none reads `this` (a model may destructure
+    // `io`): tsx compiles with esbuild's keepNames, which wraps each arrow of
+    // an object literal in a `__name()` call every time the literal is made,
+    // here once per node per run; a method keeps its name without one.
     this.io = {
       get node() {
         return node.address;
       },
-      nowMs: () => this.clock.read(this.kernel.nowMs),
-      send: (to, message) => transport.send(this, to, message),
-      request: (to, message, options) => transport.request(this, to, message, options.timeoutMs),
-      reply: (request, reply) => transport.reply(this, request, reply),
-      forward: (request, to, options) => {
+      nowMs() {
+        return node.clock.read(kernel.nowMs);
+      },
+      send(to, message) {
+        transport.send(node, to, message);
+      },
+      request(to, message, options) {
+        return transport.request(node, to, message, options.timeoutMs);
+      },
+      reply(request, reply) {
+        transport.reply(node, request, reply);
+      },
+      forward(request, to, options) {
         const { from: _from, requestId: _requestId, connection: _connection, ...fields } = request;
         const forwarding: Forwarding = options.reply === undefined ? { original: request } : { original: request, reply: options.reply };
-        return transport.request(this, to, options.message ?? (fields as Message), options.timeoutMs, forwarding);
+        return transport.request(node, to, options.message ?? (fields as Message), options.timeoutMs, forwarding);
       },
-      connect: (to, options = {}) => transport.connect(this, to, options),
-      sendOn: (connection, message) => transport.sendOn(this, connection, message),
-      requestOn: (connection, message, options) => transport.requestOn(this, connection, message, options.timeoutMs),
-      close: (connection) => transport.close(this, connection),
-      closeAll: () => transport.closeAll(this),
-      connections: () => transport.connections.list(this),
-      exit: (code) => this.exit(code),
-      startNode: (target) => observer.control(this, target, 'start'),
-      stopNode: (target) => observer.control(this, target, 'stop'),
+      connect(to, options = {}) {
+        return transport.connect(node, to, options);
+      },
+      sendOn(connection, message) {
+        transport.sendOn(node, connection, message);
+      },
+      requestOn(connection, message, options) {
+        return transport.requestOn(node, connection, message, options.timeoutMs);
+      },
+      close(connection) {
+        transport.close(node, connection);
+      },
+      closeAll() {
+        transport.closeAll(node);
+      },
+      connections() {
+        return transport.connections.list(node);
+      },
+      exit(code) {
+        node.exit(code);
+      },
+      startNode(target) {
+        observer.control(node, target, 'start');
+      },
+      stopNode(target) {
+        observer.control(node, target, 'stop');
+      },
       durable: this.durable,
       rng,
       // A model may pass anything; the trace holds strings only.
-      note: (detail) => kernel.record(id, 'note', '', typeof detail === 'string' ? detail : errorMessage(detail)),
+      note(detail) {
+        kernel.record(id, 'note', '', typeof detail === 'string' ? detail : errorMessage(detail));
+      },
     };
   }
 
@@ -305,9 +337,14 @@ export class SimNode {
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
       inspect: microstepInspector(this.id, stateKey),
+      // Methods rather than arrows, as in `io` above.
       clock: {
-        setTimeout: (fn: () => void, localDelayMs: number) => node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn }),
-        clearTimeout: (entry: QueueEntry) => node.kernel.cancel(entry),
+        setTimeout(fn: () => void, localDelayMs: number) {
+          return node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn });
+        },
+        clearTimeout(entry: QueueEntry) {
+          node.kernel.cancel(entry);
+        },
       },
     });
     this.actor = actor;
@@ -315,7 +352,7 @@ export class SimNode {
     const incarnation = this.incarnation;
     const machineId = this.program.machine.id;
     actor.subscribe({
-      next: (snapshot: { value: unknown }) => {
+      next(snapshot: { value: unknown }) {
         if (incarnation !== node.incarnation) return;
         const value = snapshot.value;
         const key = typeof value === 'string' ? value : stateKey(value);
@@ -326,7 +363,9 @@ export class SimNode {
         node.observer.stateChanged(node, machineId, from, key);
       },
       // A budget stop is the run's outcome already (see step-budget.ts), not the model's error.
-      error: (error: unknown) => isBudgetStop(error) || node.observer.modelError(node, error),
+      error(error: unknown) {
+        if (!isBudgetStop(error)) node.observer.modelError(node, error);
+      },
     });
     actor.start();
   }

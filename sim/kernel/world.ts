@@ -130,13 +130,26 @@ export class World {
       rng: kernel.rng.fork('workload'),
       node<M extends AnyStateMachine>(id: NodeId, machine: M, input: (io: SimNode['io']) => unknown, options: NodeOptions = {}): NodeHandle<M> {
         if (world.nodes.has(id)) throw new Error(`node '${id}' is declared twice`);
+        // Methods rather than arrows: see SimNode's `io`.
         const observer: NodeObserver = {
-          modelError: (node, error) => world.modelErrorFrom(node, error),
-          stateChanged: (node, machineId, from, to) => world.stateChanged(node, machineId, from, to),
-          stopping: (node) => world.network.connections.nodeStopped(node),
-          addressed: (node, address) => world.addresses.set(address, node),
-          exited: (node, code) => world.exited(node, code),
-          control: (requester, target, action) => world.control(requester, target, action),
+          modelError(node, error) {
+            world.modelErrorFrom(node, error);
+          },
+          stateChanged(node, machineId, from, to) {
+            world.stateChanged(node, machineId, from, to);
+          },
+          stopping(node) {
+            world.network.connections.nodeStopped(node);
+          },
+          addressed(node, address) {
+            world.addresses.set(address, node);
+          },
+          exited(node, code) {
+            world.exited(node, code);
+          },
+          control(requester, target, action) {
+            world.control(requester, target, action);
+          },
         };
         const node = new SimNode(kernel, id, { machine, input }, world.network, observer, kernel.rng.fork(`node/${id}`));
         world.nodes.set(id, node);
@@ -175,23 +188,42 @@ function applyOptions(world: World, node: SimNode, options: NodeOptions): void {
 }
 
 function handleFor<M extends AnyStateMachine>(node: SimNode, network: Network): NodeHandle<M> {
+  // Methods rather than arrows, and none reads `this`: see SimNode's `io`.
   return {
     id: node.id,
-    snapshot: () => node.snapshot() as ReturnType<NodeHandle<M>['snapshot']>,
-    status: () => node.status,
-    address: () => node.address,
-    starts: () => node.starts,
-    exitCode: () => node.exitCode,
-    connections: () => network.connections.list(node),
-    backlog: () => node.capacity?.backlog() ?? 0,
-    localNowMs: () => node.localNowMs(),
-    send: (event) => {
+    snapshot() {
+      return node.snapshot() as ReturnType<NodeHandle<M>['snapshot']>;
+    },
+    status() {
+      return node.status;
+    },
+    address() {
+      return node.address;
+    },
+    starts() {
+      return node.starts;
+    },
+    exitCode() {
+      return node.exitCode;
+    },
+    connections() {
+      return network.connections.list(node);
+    },
+    backlog() {
+      return node.capacity?.backlog() ?? 0;
+    },
+    localNowMs() {
+      return node.localNowMs();
+    },
+    send(event) {
       if (node.status !== 'down') node.schedule(0, { run: () => node.deliver(event as { type: string }) });
     },
-    start: () => {
+    start() {
       if (node.status === 'down') node.start();
     },
-    crash: () => node.crash(),
+    crash() {
+      node.crash();
+    },
   };
 }
 

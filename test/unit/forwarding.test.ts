@@ -77,3 +77,41 @@ describe('forwarding', () => {
     expect(client.map((r) => r.type)).toEqual(['get.timeout']);
   });
 });
+
+describe('io and handles as plain functions', () => {
+  it('work when a model or a scenario takes them off their object (no `this`)', () => {
+    let client: NodeHandle<typeof probe> | undefined;
+    let server: NodeHandle<typeof probe> | undefined;
+    const scenario = defineScenario({
+      id: 'test/destructured-io',
+      title: 'destructured io',
+      description: 'kernel test',
+      variants: { buggy: {}, fixed: {} },
+      durationMs: 5_000,
+      build(sim) {
+        server = sim.node('server', probe, (io) => ({ io }));
+        client = sim.node('client', probe, (io) => ({ io }));
+        const { send } = client;
+        sim.at(1000, () =>
+          send({
+            type: 'do',
+            run: (io) => {
+              const { request, nowMs, note } = io;
+              note(`asking at ${nowMs()}`);
+              request('server', { type: 'get' }, { timeoutMs: 500 });
+            },
+          }),
+        );
+        return {};
+      },
+      invariants: () => [],
+    });
+    const result = run(scenario, 'buggy', 1, { faults: [] }, { traceMode: 'full' });
+    expect(result.outcome.kind).toBe('pass');
+    const { snapshot, status } = client!;
+    expect(status()).toBe('up');
+    expect(snapshot()!.context.received.map((r) => `${r.type} ${r.status}`)).toEqual(['get.response 200']);
+    expect(server!.snapshot()!.context.received.map((r) => r.type)).toEqual(['get']);
+    expect(result.trace.some((r) => r.kind === 'note' && r.detail === 'asking at 1000')).toBe(true);
+  });
+});
