@@ -29,9 +29,10 @@ export type ServerFlags = {
 /**
  * A server's bookkeeping. Its one action changes it in place rather than
  * through `assign`: copying it, and xstate's snapshot with it, at every
- * event was most of what a fleet's servers cost (ticks, pings and their
- * answers are most of a fleet run's events; discovery.ts does the same).
- * Readers see it as it is after the step they read it in.
+ * event (ticks, pings and their answers are most of a fleet run's events)
+ * cost about a sixth of a dmsg/registration-timeout run's instructions
+ * (callgrind, two runs). discovery.ts does the same. Readers see it as it
+ * is after the step they read it in.
  */
 interface ServerContext extends ServerFlags {
   readonly io: NodeIO;
