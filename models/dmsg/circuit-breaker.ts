@@ -25,7 +25,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /**
  * The breaker's bookkeeping. Its actions change it in place rather than
  * through `assign`, which copied it, and the snapshot with it, at every
- * route and answer (most of a run's events); readers see it as it is after
+ * route and answer (two in five of a run's events); readers see it as it is after
  * the step they read it in.
  */
 interface BreakerContext extends BreakerFlags {
