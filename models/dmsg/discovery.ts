@@ -72,7 +72,10 @@ export function storedEntries(io: Pick<NodeIO, 'durable'>): string[] {
 }
 
 type Draft = DiscoveryContext;
-type Raise = (event: DiscoveryEvent, delayMs: number, id: string) => void;
+/** Where a delayed event to itself goes: the action's `enqueue`, whose raises run after the action's own work, in order. */
+interface Enqueue {
+  raise(event: DiscoveryEvent, options: { readonly delay: number; readonly id: string }): void;
+}
 
 function dial(d: Draft, server: string): void {
   if (d.state.sessions.has(server) || d.state.dialing.has(server)) return;
@@ -81,23 +84,23 @@ function dial(d: Draft, server: string): void {
 }
 
 /** The fix: retry a configured server with exponential backoff. */
-function retryLater(d: Draft, server: string, raise: Raise): void {
+function retryLater(d: Draft, server: string, enqueue: Enqueue): void {
   if (d.dialFrom !== 'config') return;
   const waitMs = d.state.retryMs.get(server) ?? DISC_RETRY_FIRST_MS;
   d.state.retryMs.set(server, Math.min(DISC_RETRY_CAP_MS, waitMs * 2));
-  raise({ type: 'redial', server }, waitMs, `redial-${server}`);
+  enqueue.raise({ type: 'redial', server }, { delay: waitMs, id: `redial-${server}` });
 }
 
-function handle(d: Draft, event: DiscoveryEvent, raise: Raise): void {
+function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
   switch (event.type) {
     case 'redial':
       return dial(d, event.server);
     case 'ticker':
       for (const server of storedEntries(d.io)) dial(d, server);
-      return raise({ type: 'ticker' }, DISC_TICKER_MS, 'ticker');
+      return enqueue.raise({ type: 'ticker' }, { delay: DISC_TICKER_MS, id: 'ticker' });
     case 'ping-tick':
       for (const server of d.state.sessions) d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS });
-      return raise({ type: 'ping-tick' }, SESSION_PING_MS, 'ping-tick');
+      return enqueue.raise({ type: 'ping-tick' }, { delay: SESSION_PING_MS, id: 'ping-tick' });
     case 'register': {
       // The POST has been read in full (the node's capacity queued it and cut off the slow ones).
       const entries = storedEntries(d.io);
@@ -120,7 +123,7 @@ function handle(d: Draft, event: DiscoveryEvent, raise: Raise): void {
         d.state.retryMs.delete(server);
       } else if (!ok) {
         d.state.sessions.delete(server);
-        retryLater(d, server, raise);
+        retryLater(d, server, enqueue);
       }
     }
   }
@@ -135,15 +138,12 @@ export const discovery = setup({
   actions: {
     handle: enqueueActions(({ context, event, enqueue }) => {
       const d = context;
-      const raises: [DiscoveryEvent, number, string][] = [];
-      const raise: Raise = (e, delayMs, id) => void raises.push([e, delayMs, id]);
       if ((event.type as string) === 'xstate.init') {
         // At start: the fix dials every configured server at once; the incident's registrar waits for its ticker.
         if (d.dialFrom === 'config') for (const server of d.servers) dial(d, server);
-        else raise({ type: 'ticker' }, DISC_TICKER_MS, 'ticker');
-        raise({ type: 'ping-tick' }, SESSION_PING_MS, 'ping-tick');
-      } else handle(d, event, raise);
-      for (const [e, delay, id] of raises) enqueue.raise(e, { delay, id });
+        else enqueue.raise({ type: 'ticker' }, { delay: DISC_TICKER_MS, id: 'ticker' });
+        enqueue.raise({ type: 'ping-tick' }, { delay: SESSION_PING_MS, id: 'ping-tick' });
+      } else handle(d, event, enqueue);
     }),
   },
 }).createMachine({

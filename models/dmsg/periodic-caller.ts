@@ -4,18 +4,19 @@
  * traffic. What the answers were is the server's side of the story, which
  * the invariants read; the caller only keeps calling.
  */
-import { setup } from 'xstate';
+import { raise, setup } from 'xstate';
 import type { NodeIO, ResponseEvent, TimeoutEvent } from 'chaos-testbed';
 
 export const periodicCaller = setup({
   types: {
     input: {} as { io: NodeIO; target: string; message: { readonly type: string }; periodMs: number; phaseMs: number; timeoutMs: number },
     context: {} as { io: NodeIO; target: string; message: { readonly type: string }; periodMs: number; phaseMs: number; timeoutMs: number },
-    events: {} as ResponseEvent | TimeoutEvent,
+    events: {} as ResponseEvent | TimeoutEvent | { readonly type: 'period' },
   },
   delays: { PHASE: ({ context }) => context.phaseMs, PERIOD: ({ context }) => context.periodMs },
   actions: {
     call: ({ context }) => void context.io.request(context.target, context.message, { timeoutMs: context.timeoutMs }),
+    armPeriod: raise({ type: 'period' }, { delay: 'PERIOD', id: 'period' }),
   },
 }).createMachine({
   id: 'periodic-caller',
@@ -23,6 +24,8 @@ export const periodicCaller = setup({
   initial: 'first',
   states: {
     first: { after: { PHASE: 'calling' } },
-    calling: { entry: 'call', after: { PERIOD: { target: 'calling', reenter: true } } },
+    // Each call arms the next period after it, as `after` on a re-entered `calling` would, without
+    // exiting and entering the state at every period (the kernel queues the same entries in the same order).
+    calling: { entry: ['call', 'armPeriod'], on: { period: { actions: ['call', 'armPeriod'] } } },
   },
 });

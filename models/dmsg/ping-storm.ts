@@ -69,15 +69,20 @@ interface Job {
   readonly remainingMs: number;
 }
 
+/**
+ * The server's bookkeeping. Its one action changes it in place rather than
+ * through `assign`, which copied it, and the snapshot with it, at each of
+ * the server's events (half of a run's); nothing outside reads it.
+ */
 interface ServerContext {
   readonly io: NodeIO;
   readonly host: HostLoad;
   /** The sessions established. */
-  readonly sessions: readonly string[];
-  readonly jobs: readonly Job[];
+  sessions: readonly string[];
+  jobs: readonly Job[];
   /** When `jobs` was last brought up to date (on the relay's clock, which no fault here skews), and the host's load since then. */
-  readonly progressAtMs: number;
-  readonly factor: number;
+  progressAtMs: number;
+  factor: number;
 }
 
 /** Work left once the CPU has been shared among the jobs until `nowMs`. */
@@ -140,7 +145,10 @@ export const queuedServer = setup({
         enqueue(() => context.io.reply(done, { status: 200 }));
       }
       const factor = context.host.factor;
-      enqueue.assign({ jobs, sessions, progressAtMs: nowMs, factor });
+      context.jobs = jobs;
+      context.sessions = sessions;
+      context.progressAtMs = nowMs;
+      context.factor = factor;
       enqueue.cancel('next-finished');
       if (jobs.length > 0) {
         const leastMs = Math.min(...jobs.map((j) => j.remainingMs));

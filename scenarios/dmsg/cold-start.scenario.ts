@@ -80,12 +80,12 @@ export function coldStartScenario(options: { readonly fleetMax?: number } = {}) 
       // Before the deadline, the first stuck server is reason enough (a fleet of a thousand is checked at every step).
       if (world.nowMs < world.lastHealMs + CONVERGE_BOUND_MS - 1_000) {
         const first = up.find((s) => !serving(s, entries));
-        return first === undefined || violated(describeServer(first, disc));
+        return first === undefined || violated(describeServer(first, disc, entries));
       }
       const stuck = up.filter((s) => !serving(s, entries));
       if (stuck.length === 0) return true;
       const queued = stuck.reduce((n, s) => n + (s.snapshot()?.context.backlog.length ?? 0), 0);
-      return violated(`${stuck.length} of ${up.length} servers not serving (${queued} dials queued in accept queues): ${stuck.slice(0, 3).map((s) => describeServer(s, disc)).join('; ')}`, {
+      return violated(`${stuck.length} of ${up.length} servers not serving (${queued} dials queued in accept queues): ${stuck.slice(0, 3).map((s) => describeServer(s, disc, entries)).join('; ')}`, {
         stuck: stuck.length,
         up: up.length,
         queuedDials: queued,

@@ -51,11 +51,11 @@ export const coldStart: CustomFaultHandler<Fleet> = {
   },
 };
 
-/** Why a server is not serving yet, for people. */
-export function describeServer(server: NodeHandle<typeof relayServer>, disc: NodeHandle<typeof discovery>): string {
+/** Why a server is not serving yet, for people (`entries`: discovery's, if the caller has them already). */
+export function describeServer(server: NodeHandle<typeof relayServer>, disc: NodeHandle<typeof discovery>, entries: ReadonlySet<string> = discoveryEntries(disc)): string {
   const c = server.snapshot()?.context;
   if (c === undefined) return `${server.id} down`;
-  const registered = c.registered && discoveryEntries(disc).has(server.id);
+  const registered = c.registered && entries.has(server.id);
   const waits: string[] = [];
   if (!c.accepting) {
     if (c.acceptGatedOnTransit && c.sessions.length === 0) waits.push('accept loop waits for transit Ready (no session)');
@@ -70,8 +70,21 @@ export function serving(server: NodeHandle<typeof relayServer>, entries: Readonl
   return c !== undefined && c.accepting && c.registered && entries.has(server.id);
 }
 
+const NO_ENTRIES: ReadonlySet<string> = new Set();
+/** The array discovery's entries were last made into a set from, and that set. */
+let entriesMadeFrom: readonly string[] | undefined;
+let entriesMade: ReadonlySet<string> = NO_ENTRIES;
+
 /** Discovery's entries, as a set (empty while it is down). */
-export function discoveryEntries(disc: NodeHandle<typeof discovery>): Set<string> {
+export function discoveryEntries(disc: NodeHandle<typeof discovery>): ReadonlySet<string> {
   const d = disc.snapshot();
-  return new Set(d === undefined ? [] : storedEntries(d.context.io));
+  const stored = d === undefined ? [] : storedEntries(d.context.io);
+  if (stored.length === 0) return NO_ENTRIES;
+  // Invariants ask after every step, and the entries change at a few of them: discovery stores a new
+  // array when they change and never edits one, so the set made from the same array is still right.
+  if (stored !== entriesMadeFrom) {
+    entriesMadeFrom = stored;
+    entriesMade = new Set(stored);
+  }
+  return entriesMade;
 }

@@ -74,7 +74,7 @@ export default defineScenario({
       const up = servers.filter((s) => s.status() === 'up');
       const stuck = up.filter((s) => !serving(s, entries));
       if (stuck.length === 0) return true;
-      return violated(`${stuck.length} of ${up.length} servers not registered: ${stuck.slice(0, 3).map((s) => describeServer(s, disc)).join('; ')}`, { stuck: stuck.length });
+      return violated(`${stuck.length} of ${up.length} servers not registered: ${stuck.slice(0, 3).map((s) => describeServer(s, disc, entries)).join('; ')}`, { stuck: stuck.length });
     }),
   ],
 });
