@@ -5,7 +5,7 @@
  *    generation plus runs only).
  * 2. Wall time to the first failure on the buggy variant (campaign seed 1),
  *    and to its shrunk, 1-minimal plan.
- * 3. Speed-up of `--workers 2` (the main thread and one worker thread) over one on the same campaign
+ * 3. Speed-up of `--workers 2` (two worker threads) over `--workers 1` on the same campaign
  *    (BENCH_WORKER_RUNS runs of the fixed variant, worker start-up included),
  *    alternating rounds, median of the per-round ratios. Target: >= 1.7.
  *    Beside it, the machine's own ceiling measured the same way: the speed-up

@@ -88,6 +88,20 @@ export class GuidedPlanner {
     return true;
   }
 
+  /**
+   * Whether run `index` is sure to draw its own plan, whatever its lane's
+   * earlier generations turn up: a fresh draw (its stream says so, see
+   * {@link given}) in a lane whose corpus is not empty. A corpus only grows,
+   * so the answer holds when the run's turn comes, and a pool may run it
+   * early, while the generation before it is still out: the same plan, the
+   * same result. False when unsure.
+   */
+  drawsOwnPlan(index: number): boolean {
+    if (generationOf(index, this.layout) === 0) return true;
+    if (this.corpora[laneOf(index, this.layout)]!.entries.length === 0) return false;
+    return new Rng(this.campaignSeed, `guided/${index}`).chance(FRESH_DRAWS);
+  }
+
   /** The plan of run `index` (ask when {@link ready}), or undefined: the run draws its own. */
   given(index: number): GivenPlan | undefined {
     if (!this.ready(index)) throw new Error(`run ${index}: its lane's earlier generations are not all in`);

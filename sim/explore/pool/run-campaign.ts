@@ -8,13 +8,19 @@
  * A guided campaign (see guided/planner.ts) makes each run's plan here, on
  * the main thread, when the run's lane has folded its previous generation,
  * and hands it to the worker with the run; the results it waits for arrive
- * in any order and are folded in run order.
+ * in any order and are folded in run order. While the next run waits for
+ * its generation, workers need not idle at the tail of the one before:
+ * later runs whose plans are already certain (of another lane that is
+ * ready, or fresh draws, see GuidedPlanner.drawsOwnPlan) run ahead, within
+ * the next {@link AHEAD_GENERATIONS} generations. They run exactly what
+ * they would have run in their turn.
  *
  * A run the watchdog had to stop becomes a case like any other, with a
  * typed outcome (`model-hang`, `resource-exhausted`) and its plan as drawn:
  * a finding, unshrunk (each smaller try would cost the whole budget again).
  */
-import { plannerFor, type CampaignSpec } from '../campaign.ts';
+import { layoutOf, plannerFor, type CampaignSpec } from '../campaign.ts';
+import type { GuidedPlanner } from '../guided/planner.ts';
 import { DRAWN, type GivenPlan } from '../guided/candidate.ts';
 import { drawPlan, type CaseResult } from '../explore-run.ts';
 import { failureSignature, fingerprintId, fingerprintText } from '../failure.ts';
@@ -24,6 +30,12 @@ import type { CaseInput } from './handlers.ts';
 import type { TaskOutcome, WorkerPool } from './pool.ts';
 import type { ScenarioRef } from './protocol.ts';
 import { Trace, type TraceRecord } from '../../kernel/trace.ts';
+
+/**
+ * How far a guided campaign's runs may run ahead of the generation that
+ * waits: the next one, and the one after (a fresh draw is one run in four).
+ */
+const AHEAD_GENERATIONS = 2;
 
 export interface PoolCampaignOptions {
   /** Runs this command owns (a shard); default all. A guided campaign's shard must own whole lanes. */
@@ -45,17 +57,23 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
   let lastWanted = spec.runs - 1;
   let inFlight = 0;
   let stopped = false;
+  /** Runs handed out ahead of their turn (guided search only). */
+  const ranAhead = new Set<number>();
+  const skipped = (index: number): boolean => (options.include !== undefined && !options.include(index)) || options.done?.has(index) === true || ranAhead.has(index);
+  const layout = layoutOf(spec);
+  const aheadRuns = layout === null ? 0 : AHEAD_GENERATIONS * layout.lanes * layout.generationSize;
   return new Promise<CaseResult[]>((resolve, reject) => {
     const handOut = (): void => {
       while (!stopped && inFlight < pool.capacity && next <= lastWanted) {
         const index = next;
-        if ((options.include !== undefined && !options.include(index)) || options.done?.has(index)) {
+        if (skipped(index)) {
           next++;
           continue;
         }
         // A guided run waits for its lane's previous generation (see guided/layout.ts).
         if (planner !== undefined && !planner.ready(index)) {
           if (inFlight === 0) reject(new Error(`run ${index} waits for runs that nobody runs (its lane's earlier generations are not all in this command)`));
+          else runAhead(planner, index);
           return;
         }
         if (options.outOfTime?.() === true) {
@@ -63,24 +81,39 @@ export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scen
           break;
         }
         next++;
-        inFlight++;
-        const given = planner?.given(index);
-        const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns, ...(given === undefined ? {} : { given }) };
-        pool
-          .run<CaseResult>({ handler: 'case', input })
-          .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome, given), given)))
-          .then((result) => {
-            inFlight--;
-            planner?.observe(result);
-            results.push(result);
-            if (spec.stopOnFailure && result.repro !== undefined) lastWanted = Math.min(lastWanted, index);
-            options.onCase?.(result);
-            handOut();
-            if (inFlight === 0 && (stopped || next > lastWanted)) resolve(results);
-          })
-          .catch(reject);
+        start(index, planner?.given(index));
       }
       if (inFlight === 0 && (stopped || next > lastWanted)) resolve(results);
+    };
+
+    /** Hands out the later runs whose plans are certain already, while run `waiting` waits for its generation. */
+    const runAhead = (planner: GuidedPlanner, waiting: number): void => {
+      const last = Math.min(lastWanted, waiting + aheadRuns);
+      for (let index = waiting + 1; index <= last && inFlight < pool.capacity; index++) {
+        if (skipped(index)) continue;
+        const ready = planner.ready(index);
+        if (!ready && !planner.drawsOwnPlan(index)) continue;
+        if (options.outOfTime?.() === true) return;
+        ranAhead.add(index);
+        start(index, ready ? planner.given(index) : undefined);
+      }
+    };
+
+    const start = (index: number, given: GivenPlan | undefined): void => {
+      inFlight++;
+      const input: CaseInput = { scenario: ref, variant: spec.variant, campaignSeed: spec.seed, index, maxShrinkRuns: spec.maxShrinkRuns, ...(given === undefined ? {} : { given }) };
+      pool
+        .run<CaseResult>({ handler: 'case', input })
+        .then(async (outcome) => (outcome.status === 'done' ? outcome.value : stoppedCase(scenario, spec, index, await captureStopped(pool, ref, scenario, spec, index, outcome, given), given)))
+        .then((result) => {
+          inFlight--;
+          planner?.observe(result);
+          results.push(result);
+          if (spec.stopOnFailure && result.repro !== undefined) lastWanted = Math.min(lastWanted, index);
+          options.onCase?.(result);
+          handOut();
+        })
+        .catch(reject);
     };
     handOut();
   });
