@@ -21,8 +21,12 @@ import { performance } from 'node:perf_hooks';
 import canary from '../../scenarios/canary/lease.scenario.ts';
 import blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import { exploreRun } from '../explore/explore-run.ts';
+import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { COST_ITEMS, costItem, type CostItem, type ProfileFrame } from './cost-categories.ts';
+
+// The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
+tuneGarbageCollectorForRuns();
 
 const RUNS = Number(process.env.BENCH_COST_RUNS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -23,9 +23,13 @@ import { fileURLToPath } from 'node:url';
 const CANARY_FILE = fileURLToPath(new URL('../../scenarios/canary/lease.scenario.ts', import.meta.url));
 import { runCases, type CampaignSpec } from '../explore/campaign.ts';
 import { drawPlan, exploreRun } from '../explore/explore-run.ts';
+import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import { WorkerPool } from '../explore/pool/pool.ts';
 import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
 import { run } from '../kernel/run.ts';
+
+// The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
+tuneGarbageCollectorForRuns();
 
 const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 1000);
 const WORKER_RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 3000);

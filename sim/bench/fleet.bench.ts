@@ -10,6 +10,10 @@
 import { performance } from 'node:perf_hooks';
 import { coldStartScenario } from '../../scenarios/dmsg/cold-start.scenario.ts';
 import { run } from '../kernel/run.ts';
+import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
+
+// The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
+tuneGarbageCollectorForRuns();
 
 const SIZES = (process.env.BENCH_FLEET_SIZES ?? '10,100,1000').split(',').map(Number);
 

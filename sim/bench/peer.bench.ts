@@ -27,9 +27,13 @@ import canary from '../../scenarios/canary/lease.scenario.ts';
 import blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import { runCases } from '../explore/campaign.ts';
 import { exploreRun } from '../explore/explore-run.ts';
+import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { canaryPlan, runCanary } from './peer/canary.ts';
 import { runTunnel, tunnelPlan } from './peer/tunnel.ts';
+
+// The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
+tuneGarbageCollectorForRuns();
 
 const RUNS = Number(process.env.BENCH_PEER_RUNS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

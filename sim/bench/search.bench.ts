@@ -34,8 +34,12 @@ import { expectationsOf, type AnyScenario } from '../kernel/scenario.ts';
 import { installDeterminismGuard } from '../kernel/guard.ts';
 import type { SearchMode } from '../explore/search-mode.ts';
 import { table } from '../cli/format.ts';
+import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import { FAMILY } from './search/family.scenario.ts';
 import { firstFailure, type FirstFailure } from './search/first-failure.ts';
+
+// The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
+tuneGarbageCollectorForRuns();
 
 installDeterminismGuard();
 

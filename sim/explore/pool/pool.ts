@@ -24,6 +24,7 @@ import type { TraceRecord } from '../../kernel/trace.ts';
 import { HEARTBEAT, HEARTBEAT_SLOTS, PIPELINE_DEPTH, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
 import { watchdogNowMs } from './watchdog-clock.ts';
 import { FROM_SOURCE, SOURCE_CONDITION } from '../../identity.ts';
+import { tuneGarbageCollectorForRuns } from '../gc-tuning.ts';
 
 export interface PoolOptions {
   /** Worker threads. */
@@ -95,6 +96,8 @@ export class WorkerPool {
 
   constructor(private readonly options: PoolOptions) {
     if (!(options.size >= 1)) throw new RangeError('a worker pool needs at least one worker');
+    // Before the first worker starts: the setting is the process's (see gc-tuning.ts).
+    tuneGarbageCollectorForRuns();
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
     // The watchdog's real-time tick, on the main thread and outside every run:
     // it only reads workers' heartbeats and stops a worker past its budget, so
