@@ -4,7 +4,7 @@
 // Progress of each goes to stderr as it runs.
 import { $ } from 'zx';
 
-const benches = { kernel: 'sim/bench/kernel.bench.ts', explore: 'sim/bench/explore.bench.ts', reports: 'sim/bench/reports.bench.ts', fleet: 'sim/bench/fleet.bench.ts', search: 'sim/bench/search.bench.ts' };
+const benches = { kernel: 'sim/bench/kernel.bench.ts', explore: 'sim/bench/explore.bench.ts', reports: 'sim/bench/reports.bench.ts', fleet: 'sim/bench/fleet.bench.ts', search: 'sim/bench/search.bench.ts', peer: 'sim/bench/peer.bench.ts', cost: 'sim/bench/cost.bench.ts', 'sim-wall': 'sim/bench/sim-wall.bench.ts' };
 const results = {};
 for (const [name, file] of Object.entries(benches)) {
   process.stderr.write(`bench ${name}: ${file}\n`);
