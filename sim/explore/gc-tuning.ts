@@ -12,8 +12,14 @@
  * collections took 1.8 ms instead of 3.2 ms, and a run cost 2,160 µs of CPU
  * instead of 2,710 µs (the 503 blip 1,750 instead of 1,860; build/, 1,500
  * runs after 300 of warm-up, three alternating pairs of processes, `node
- * --trace-gc-nvp`). Fewer copies also leave the collector's helper threads
- * less to do on the cores the workers run on.
+ * --trace-gc-nvp`).
+ *
+ * With so little left to copy, a young-generation collection is done
+ * faster by the thread that needs it than shared out: V8's parallel
+ * scavenge wakes helper threads on the cores the other workers run on.
+ * Turned off, two workers on two cores ran 1,034-1,042 canary runs a second
+ * instead of 943-957, and one worker 583-639 instead of 586-620
+ * (`npm run bench:explore`, alternated twice).
  *
  * The setting is V8's, for the whole process (every worker thread
  * included); it changes how fast memory is reclaimed, never what a run
@@ -23,9 +29,10 @@ import { setFlagsFromString } from 'node:v8';
 
 let tuned = false;
 
-/** Turns V8's allocation-site pretenuring off for this process; idempotent. */
+/** Turns V8's allocation-site pretenuring and parallel scavenge off for this process; idempotent. */
 export function tuneGarbageCollectorForRuns(): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString('--no-allocation-site-pretenuring');
+  setFlagsFromString('--no-parallel-scavenge');
 }
