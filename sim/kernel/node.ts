@@ -337,7 +337,10 @@ export class SimNode {
     const actor = createActor(this.program.machine, {
       input: this.program.input(this.io),
       inspect: microstepInspector(this.id, stateKey),
-      // Methods rather than arrows, as in `io` above.
+      // xstate's clock interface, implemented on the kernel's queue in the
+      // node's virtual time: no real timer is involved (so `setTimeout` here is
+      // a name xstate asks for, not Node's). Methods rather than arrows, as in
+      // `io` above.
       clock: {
         setTimeout(fn: () => void, localDelayMs: number) {
           return node.schedule(node.clock.trueDelayMs(localDelayMs), { run: fn });
