@@ -25,6 +25,7 @@
 import type { Work } from './capacity.ts';
 import { Connections, type ConnectOptions } from './connections.ts';
 import { copyFields } from './copy-fields.ts';
+import { JoinedText } from './joined-text.ts';
 import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import { filterMatches, isFiltered, type LinkFilter } from './link-filter.ts';
@@ -194,7 +195,7 @@ export class Network implements Transport {
 
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void {
     if (from.status === 'down') return;
-    const response = { type: answerType(request.type, 'response'), requestId: request.requestId, status: reply.status, body: reply.body ?? null };
+    const response = { type: ANSWER_TYPES.of(request.type, 'response'), requestId: request.requestId, status: reply.status, body: reply.body ?? null };
     if (this.lostReplies.size > 0) {
       const key = `${from.id} ${request.requestId}`;
       const faultIndex = this.lostReplies.get(key);
@@ -246,7 +247,7 @@ export class Network implements Transport {
   }
 
   private timeoutEvent(requestId: string, pending: PendingRequest, reason: TimeoutEvent['reason']): TimeoutEvent {
-    const event: { -readonly [K in keyof TimeoutEvent]: TimeoutEvent[K] } = { type: answerType(pending.message.type, 'timeout') as TimeoutEvent['type'], requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
+    const event: { -readonly [K in keyof TimeoutEvent]: TimeoutEvent[K] } = { type: ANSWER_TYPES.of(pending.message.type, 'timeout') as TimeoutEvent['type'], requestId, to: pending.to, reason, request: pending.message as TimeoutEvent['request'] };
     if (pending.connection !== undefined) event.connection = pending.connection;
     if (pending.forward !== undefined) event.forwarded = pending.forward.original;
     return event;
@@ -374,7 +375,7 @@ export class Network implements Transport {
         if (failing !== undefined) {
           this.onFaultEffect(failing.faultIndex);
           this.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${failing.status}`);
-          const response = { type: answerType(message.type, 'response'), requestId: request.requestId, status: failing.status!, body: INJECTED_ERROR_BODY as Json };
+          const response = { type: ANSWER_TYPES.of(message.type, 'response'), requestId: request.requestId, status: failing.status!, body: INJECTED_ERROR_BODY as Json };
           if (connection !== undefined) this.connections.sendData(target, connection, response, 'response');
           else this.transmit(target, fromAddress, response, 'response');
           return;
@@ -406,10 +407,7 @@ export class Network implements Transport {
   /** The actor gets the message. */
   private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
     this.kernel.record(target.id, 'deliver', senderId, description);
-    const event = copyFields(message);
-    event.from = fromAddress;
-    if (connection !== undefined) event.connection = connection;
-    target.deliver(event as { type: string });
+    target.deliver(incoming(message as IncomingRequest, fromAddress, connection) as unknown as { type: string });
   }
 
   private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
@@ -512,22 +510,13 @@ export class Network implements Transport {
  * `<type>.response` and `<type>.timeout`, made once per request type:
  * xstate builds a lookup key from an event's type at every step it takes,
  * and a type made afresh for every answer is a new string to flatten and
- * hash each time. Request types are a model's few names; a model that
- * makes them up by the thousand just gets fresh strings past the cap.
+ * hash each time (0.5-8 % of a run's CPU: registration-timeout, canary).
+ * Request types are a model's few names; one that makes them up by the
+ * thousand gets fresh strings past the cap.
  */
-const answerTypes = new Map<string, { readonly response: string; readonly timeout: string }>();
-const MAX_CACHED_ANSWER_TYPES = 10_000;
+const ANSWER_TYPES = new JoinedText('.', 10_000);
 
-function answerType(requestType: string, answer: 'response' | 'timeout'): string {
-  let types = answerTypes.get(requestType);
-  if (types === undefined) {
-    types = { response: `${requestType}.response`, timeout: `${requestType}.timeout` };
-    if (answerTypes.size < MAX_CACHED_ANSWER_TYPES) answerTypes.set(requestType, types);
-  }
-  return types[answer];
-}
-
-/** The request as the server's actor would have seen it, for a reply the front end sends itself. */
+/** A message as the receiving actor sees it (also a request the front end answers itself): its fields, `from`, and the connection it came on. */
 function incoming(request: IncomingRequest, fromAddress: string, connection: string | undefined): IncomingRequest {
   const copy = copyFields(request);
   copy.from = fromAddress;
