@@ -510,7 +510,8 @@ export class Network implements Transport {
  * `<type>.response` and `<type>.timeout`, made once per request type:
  * xstate builds a lookup key from an event's type at every step it takes,
  * and a type made afresh for every answer is a new string to flatten and
- * hash each time (0.5-8 % of a run's CPU: registration-timeout, canary).
+ * hash each time (0.5 % of a registration-timeout run's CPU, up to 8 % of a
+ * canary run's: three alternating pairs of processes).
  * Request types are a model's few names; one that makes them up by the
  * thousand gets fresh strings past the cap.
  */
