@@ -51,6 +51,8 @@ interface ServerContext extends ServerFlags {
   /** This server's own calls in flight, by request id: what each is for. */
   readonly calls: ReadonlyMap<string, { readonly kind: 'dial' | 'ping'; readonly peer: string } | { readonly kind: 'register' }>;
   readonly nextPeer: number;
+  /** The transit client's next tick is armed. */
+  readonly tickArmed: boolean;
 }
 
 type Answer = ResponseEvent | TimeoutEvent;
@@ -151,6 +153,17 @@ function handle(d: Draft, event: ServerEvent): void {
   maybeAccept(d);
 }
 
+/** The transit client's loop has work: sessions to dial for, or a registration to make. */
+function needsTick(c: ServerContext): boolean {
+  let dialing = 0;
+  let registering = false;
+  for (const call of c.calls.values()) {
+    if (call.kind === 'dial') dialing++;
+    else if (call.kind === 'register') registering = true;
+  }
+  return (c.peers.length > 0 && c.sessions.length + dialing < MIN_SESSIONS) || (!c.registered && !registering);
+}
+
 export const relayServer = setup({
   types: {
     input: {} as ServerFlags & { io: NodeIO; disc: string; peers: readonly string[] },
@@ -158,27 +171,40 @@ export const relayServer = setup({
     events: {} as ServerEvent,
   },
   delays: { TICK: DIAL_RETRY_MS, PING: SESSION_PING_MS },
+  guards: {
+    acceptLoopRunning: ({ context }) => context.accepting,
+    // The transit client's loop runs every DIAL_RETRY_MS while it has work (sessions to dial for, a
+    // registration to make) and sleeps while it has none, woken by the event that leaves it work (a
+    // failed ping, dial or registration): checked after every event's work. Ticking an idle fleet
+    // every second made most of dmsg/registration-timeout's events and changed nothing.
+    tickNeeded: ({ context }) => !context.tickArmed && needsTick(context),
+  },
   actions: {
-    // Each timer is armed by its own tick, before the tick's work, as the entry of an `after` state
-    // re-entered at each tick would (the order the kernel queues them in is part of the trace); one
-    // microstep a tick instead of that state's two.
-    armTick: raise({ type: 'tick' }, { delay: 'TICK', id: 'tick' }),
-    armPing: raise({ type: 'ping-tick' }, { delay: 'PING', id: 'ping-tick' }),
     handle: ({ context, event }) => handle(context as Draft, event),
+    disarmTick: ({ context }) => {
+      (context as Draft).tickArmed = false;
+    },
+    markTickArmed: ({ context }) => {
+      (context as Draft).tickArmed = true;
+    },
+    armTick: raise({ type: 'tick' }, { delay: 'TICK', id: 'tick' }),
+    // Armed by its own tick, before the tick's work: one microstep a period.
+    armPing: raise({ type: 'ping-tick' }, { delay: 'PING', id: 'ping-tick' }),
   },
 }).createMachine({
   id: 'relay-server',
-  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: new Map(), nextPeer: 0 }),
-  entry: ['armTick', 'armPing', 'handle'],
+  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: new Map(), nextPeer: 0, tickArmed: false }),
+  entry: ['armPing', 'handle'],
   on: {
-    tick: { actions: ['armTick', 'handle'] },
+    tick: { actions: ['disarmTick', 'handle'] },
     'ping-tick': { actions: ['armPing', 'handle'] },
     '*': { actions: 'handle' },
   },
-  // The regions name the two loops in the state value (and the trace); their timers are armTick's and armPing's.
-  type: 'parallel',
+  always: { guard: 'tickNeeded', actions: ['markTickArmed', 'armTick'] },
+  // The accept loop: parked until its gates open (see maybeAccept), then accepting for the rest of the incarnation.
+  initial: 'parked',
   states: {
-    dialer: { initial: 'waiting', states: { waiting: {} } },
-    pinger: { initial: 'waiting', states: { waiting: {} } },
+    parked: { always: { guard: 'acceptLoopRunning', target: 'accepting' } },
+    accepting: {},
   },
 });

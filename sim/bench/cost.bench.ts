@@ -2,8 +2,10 @@
  * `npm run bench:cost`: what one campaign run costs, item by item (actor
  * creation, world build, guard, plan generation, invariant checks, trace
  * records, network bookkeeping, ...), on the canary's and the 503 blip's
- * fixed variants: a campaign's ordinary runs (draw a plan, run it; nothing
- * fails, so nothing shrinks).
+ * fixed variants, or on the fixed variants of the scenarios named as
+ * arguments (`npm run -s bench:cost -- dmsg/registration-timeout`): a
+ * campaign's ordinary runs (draw a plan, run it; nothing fails, so nothing
+ * shrinks).
  *
  * Two passes per scenario. The timing pass runs BENCH_COST_RUNS campaign
  * runs BENCH_ROUNDS times and takes the median wall time per run. The
@@ -18,11 +20,14 @@
  */
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import canary from '../../scenarios/canary/lease.scenario.ts';
 import blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import { exploreRun } from '../explore/explore-run.ts';
 import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
+import { openProject } from '../load/config.ts';
+import { discoverScenarios } from '../load/discover.ts';
 import { COST_ITEMS, costItem, type CostItem, type ProfileFrame } from './cost-categories.ts';
 
 // The process runs campaigns as the command line's workers do (see gc-tuning.ts); the same for every side measured here.
@@ -115,11 +120,28 @@ async function measure(scenario: AnyScenario, session: Session) {
   return { runsPerSec: Math.round(1e6 / usPerRun), usPerRun: Math.round(usPerRun), eventsPerRun: Math.round(eventsPerRun), usPerEvent: Math.round((usPerRun / eventsPerRun) * 100) / 100, items };
 }
 
+/** The scenarios named on the command line (from this repository's library), or the canary and the 503 blip. */
+async function scenariosToMeasure(ids: readonly string[]): Promise<AnyScenario[]> {
+  if (ids.length === 0) return [canary, blip] as AnyScenario[];
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const project = await openProject(root);
+  const set = await discoverScenarios(project.config!.scenarios, root);
+  return ids.map((id) => {
+    const entry = set.entries.find((e) => e.scenario.id === id);
+    if (entry === undefined) {
+      process.stderr.write(`bench:cost: no scenario '${id}' in this repository's library\n`);
+      process.exit(2);
+    }
+    return entry.scenario as AnyScenario;
+  });
+}
+
+const scenarios = await scenariosToMeasure(process.argv.slice(2));
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 const result: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-for (const scenario of [canary, blip] as AnyScenario[]) {
+for (const scenario of scenarios) {
   const row = await measure(scenario, session);
   result[scenario.id] = row;
   process.stderr.write(`${scenario.id}: ${row.usPerRun} µs per run (${row.runsPerSec} runs/s), ${row.eventsPerRun} events, ${row.usPerEvent} µs per event\n`);

@@ -35,3 +35,25 @@ describe('dmsg/registration-timeout calibration', () => {
     }
   });
 });
+
+describe('dmsg relay server: the transit loop sleeps while it has nothing to do', () => {
+  const dialsSent = (trace: readonly { atMs: number; node: string; kind: string; detail: string }[], fromMs: number) =>
+    trace.filter((r) => r.kind === 'send' && r.atMs >= fromMs && r.detail.startsWith('dial')).map((r) => r.node);
+
+  it('a fleet with its sessions and registrations dials no more', () => {
+    const { outcome, trace } = run(registrationTimeout, 'fixed', 1, { faults: [] }, { traceMode: 'full' });
+    expect(outcome.kind).toBe('pass');
+    expect(dialsSent(trace, 0).length).toBeGreaterThan(0);
+    // The last server boots at 15 s; every one holds two sessions well before 60 s.
+    expect(dialsSent(trace, 60_000)).toEqual([]);
+  });
+
+  it('a server whose session died (its peer restarted) wakes and dials again', () => {
+    const { outcome, trace } = run(registrationTimeout, 'fixed', 1, { faults: [{ kind: 'fleet-restart', atMs: 60_000, count: 1 }] }, { traceMode: 'full' });
+    expect(outcome.kind).toBe('pass');
+    // srv-1 redials as it restarts; its peers' pings to the old srv-1 go unanswered, and they redial within a ping period and deadline.
+    const redialled = dialsSent(trace, 60_000);
+    expect(redialled).toContain('srv-1');
+    expect(redialled.some((node) => node !== 'srv-1')).toBe(true);
+  });
+});
