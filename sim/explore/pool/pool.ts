@@ -13,15 +13,16 @@
  * In each case a fresh worker takes the dead one's place, and the campaign
  * goes on. Records a capture task sent before it stopped come with the outcome.
  *
- * Each worker holds up to PIPELINE_DEPTH tasks (protocol.ts) and runs them
- * in order; the one it is on (the heartbeat names it) is the one the
- * watchdog times and blames. Tasks a dead worker had not finished go back
- * to the front of the queue, for the fresh one: a run is a function of its
- * input, so running one again gives what it would have.
+ * Each worker holds a few tasks (about QUEUED_WORK_MS of work, see
+ * protocol.ts) and runs them in order; the one it is on (the heartbeat
+ * names it) is the one the watchdog times and blames. Tasks a dead worker
+ * had not answered (answers it held back included) go back to the front of
+ * the queue, for the fresh one: a run is a function of its input, so
+ * running one again gives what it would have.
  */
 import { Worker } from 'node:worker_threads';
 import type { TraceRecord } from '../../kernel/trace.ts';
-import { HEARTBEAT, HEARTBEAT_SLOTS, PIPELINE_DEPTH, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
+import { answersPerMessage, HEARTBEAT, HEARTBEAT_SLOTS, MAX_PIPELINE_DEPTH, MIN_PIPELINE_DEPTH, QUEUED_WORK_MS, type MainToWorker, type Task, type WorkerBoot, type WorkerToMain } from './protocol.ts';
 import { watchdogNowMs } from './watchdog-clock.ts';
 import { FROM_SOURCE, SOURCE_CONDITION } from '../../identity.ts';
 import { tuneGarbageCollectorForRuns } from '../gc-tuning.ts';
@@ -59,6 +60,10 @@ interface Slot {
   readonly virtualNow: Float64Array;
   /** Tasks handed to the worker and not yet answered, in the order it runs them. */
   readonly running: Running[];
+  /** When the worker last sent answers (or, idle, was handed a task), by the watchdog's clock. */
+  lastAnswerAtMs: number | undefined;
+  /** It has answered before: its first answer, which may include loading a scenario file, is not timed. */
+  answered: boolean;
   dead: boolean;
 }
 
@@ -93,6 +98,9 @@ export class WorkerPool {
   private nextTaskId = 1;
   private readonly ticker: ReturnType<typeof setInterval>;
   private closed = false;
+  private dispatchQueued = false;
+  /** Wall ms a task takes, a moving average over the answers so far (undefined before the first). */
+  private taskMsEstimate: number | undefined;
 
   constructor(private readonly options: PoolOptions) {
     if (!(options.size >= 1)) throw new RangeError('a worker pool needs at least one worker');
@@ -112,7 +120,25 @@ export class WorkerPool {
 
   /** Tasks the workers can hold at once: hand out this many to keep every worker busy without a wait between tasks. */
   get capacity(): number {
-    return this.options.size * PIPELINE_DEPTH;
+    return this.options.size * this.depth();
+  }
+
+  /** Tasks each worker is handed at once: QUEUED_WORK_MS of work, by how long tasks have taken so far. */
+  private depth(): number {
+    if (this.taskMsEstimate === undefined) return MIN_PIPELINE_DEPTH;
+    return Math.min(MAX_PIPELINE_DEPTH, Math.max(MIN_PIPELINE_DEPTH, Math.round(QUEUED_WORK_MS / this.taskMsEstimate)));
+  }
+
+  /** Folds in how long the tasks of one message of answers took (a worker runs its tasks back to back). */
+  private timeAnswers(slot: Slot, answers: number, nowMs: number): void {
+    const sinceMs = slot.lastAnswerAtMs;
+    const first = !slot.answered;
+    slot.lastAnswerAtMs = nowMs;
+    slot.answered = true;
+    if (first || sinceMs === undefined || answers === 0) return;
+    const perTaskMs = (nowMs - sinceMs) / answers;
+    // A fifth of each new figure: a few slow runs do not halve the pipeline at once.
+    this.taskMsEstimate = this.taskMsEstimate === undefined ? perTaskMs : 0.8 * this.taskMsEstimate + 0.2 * perTaskMs;
   }
 
   /** Runs `task` on the next free worker. */
@@ -120,6 +146,22 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<TaskOutcome<T>>((resolve, reject) => {
       this.queue.push({ task, resolve: resolve as (o: TaskOutcome<unknown>) => void, reject });
+      this.dispatchSoon();
+    });
+  }
+
+  /**
+   * Hands out queued tasks once the tasks being asked for now are all in:
+   * answers come several to a message, and each is awaited into the next
+   * task asked for, so one hand-out sends a worker all of them in one
+   * message. (Main thread only: a microtask orders sending, which never
+   * changes what a task computes.)
+   */
+  private dispatchSoon(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    queueMicrotask(() => {
+      this.dispatchQueued = false;
       this.dispatch();
     });
   }
@@ -140,7 +182,7 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       execArgv: workerExecArgv(),
     });
-    const slot: Slot = { worker, heartbeat, virtualNow, running: [], dead: false };
+    const slot: Slot = { worker, heartbeat, virtualNow, running: [], lastAnswerAtMs: undefined, answered: false, dead: false };
     worker.on('message', (message: WorkerToMain) => this.onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -152,35 +194,53 @@ export class WorkerPool {
 
   private onMessage(slot: Slot, message: WorkerToMain): void {
     if (message.type === 'ready' || slot.dead) return;
-    const running = slot.running[0];
-    if (running === undefined || message.taskId !== running.taskId) return;
     if (message.type === 'records') {
+      const running = slot.running[0];
+      if (running === undefined || message.taskId !== running.taskId) return;
       for (const record of message.records) running.records.push(record);
       if (running.records.length > MAX_CAPTURED_RECORDS) running.records.splice(0, running.records.length - MAX_CAPTURED_RECORDS);
       return;
     }
-    slot.running.shift();
-    const next = slot.running[0];
-    if (next !== undefined) this.takeUp(slot, next, watchdogNowMs());
-    if (message.type === 'done') running.resolve({ status: 'done', value: message.value });
-    else running.reject(new Error(`a task failed in a worker: ${message.message}`));
+    this.timeAnswers(slot, message.answers.length, watchdogNowMs());
+    for (const answer of message.answers) {
+      const running = slot.running[0];
+      if (running === undefined || answer.taskId !== running.taskId) continue;
+      slot.running.shift();
+      const next = slot.running[0];
+      if (next !== undefined) this.takeUp(slot, next, watchdogNowMs());
+      if ('failed' in answer) running.reject(new Error(`a task failed in a worker: ${answer.failed}`));
+      else running.resolve({ status: 'done', value: answer.value });
+    }
     this.dispatch();
   }
 
   private dispatch(): void {
+    const handedOut = new Map<Slot, { taskId: number; task: Task }[]>();
+    const most = this.depth();
     // Depth first across the slots: every worker gets a task before any gets a second.
-    for (let depth = 1; depth <= PIPELINE_DEPTH; depth++) {
+    for (let depth = 1; depth <= most && this.queue.length > 0; depth++) {
       for (const slot of this.slots) {
-        if (this.queue.length === 0) return;
+        if (this.queue.length === 0) break;
         if (slot.dead || slot.running.length >= depth) continue;
         const next = this.queue.shift()!;
         const taskId = this.nextTaskId++;
         const running: Running = { taskId, task: next.task, resolve: next.resolve, reject: next.reject, records: [], beats: 0, lastBeatAtMs: undefined, startedAtMs: undefined };
         slot.running.push(running);
-        if (slot.running.length === 1) this.takeUp(slot, running, watchdogNowMs());
-        const message: MainToWorker = { type: 'task', taskId, task: next.task };
-        slot.worker.postMessage(message);
+        if (slot.running.length === 1) {
+          const nowMs = watchdogNowMs();
+          this.takeUp(slot, running, nowMs);
+          // An idle worker's next answer is timed from now, not from its last.
+          slot.lastAnswerAtMs = nowMs;
+        }
+        let tasks = handedOut.get(slot);
+        if (tasks === undefined) handedOut.set(slot, (tasks = []));
+        tasks.push({ taskId, task: next.task });
       }
+    }
+    // One message per worker for what it was handed (each message wakes it, and costs this thread a clone).
+    for (const [slot, tasks] of handedOut) {
+      const message: MainToWorker = { type: 'tasks', tasks, answersPerMessage: answersPerMessage(most) };
+      slot.worker.postMessage(message);
     }
   }
 

@@ -1,8 +1,9 @@
 /**
  * What the main thread and its worker threads say to each other.
  *
- * The main thread hands a worker up to {@link PIPELINE_DEPTH} tasks at a
- * time; the worker runs them in order and answers each. A task names a
+ * The main thread hands a worker several tasks at a time (see
+ * {@link QUEUED_WORK_MS}); the worker runs them in order and answers each,
+ * a few answers to a message (see {@link answersPerMessage}). A task names a
  * handler and carries plain data; the worker answers with the handler's
  * value (or the error it threw), and may send records of a run it is
  * capturing first. Besides messages, each worker shares three counters with
@@ -24,35 +25,57 @@ export interface Task {
   readonly input: unknown;
 }
 
-export type MainToWorker = { readonly type: 'task'; readonly taskId: number; readonly task: Task };
+/** Tasks for a worker, in the order it is to run them (one message for all a hand-out gives it), and how many answers it may send in one message. */
+export type MainToWorker = { readonly type: 'tasks'; readonly tasks: readonly { readonly taskId: number; readonly task: Task }[]; readonly answersPerMessage: number };
+
+/** How a task ended in the worker: its handler's value, or the error it threw. */
+export type Answer = { readonly taskId: number; readonly value: unknown } | { readonly taskId: number; readonly failed: string };
 
 export type WorkerToMain =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly taskId: number; readonly value: unknown }
-  | { readonly type: 'failed'; readonly taskId: number; readonly message: string }
+  /** Answers to tasks, in the order they were run. */
+  | { readonly type: 'answers'; readonly answers: readonly Answer[] }
   | { readonly type: 'records'; readonly taskId: number; readonly records: readonly TraceRecord[] };
 
 /**
  * Slots of a worker's shared heartbeat: how many runs it has started (the
  * watchdog sees a run that does not end as a counter that stops moving),
- * whether it is working on a task, and which task (a worker holds up to
- * {@link PIPELINE_DEPTH} and works through them in order, so the watchdog
- * reads here whose run it is timing).
+ * whether it is working on a task, and which task (a worker holds several
+ * and works through them in order, so the watchdog reads here whose run it
+ * is timing).
  */
 export const HEARTBEAT = { runsStarted: 0, busy: 1, task: 2 } as const;
 export const HEARTBEAT_SLOTS = 3;
 
 /**
- * Tasks a worker is handed before it finishes the one it is on, so it
- * never waits for the main thread between tasks: its next ones are already
- * in its queue when it posts a result, however late the main thread gets a
- * core to read it. On a machine whose every core runs a worker, the main
- * thread waits a scheduler's time slice or more, longer than a short run:
- * with two, each of two workers on two cores idled 4-7 % of a canary
- * campaign (3 ms runs); with four, 0-2 %. More would only add runs in
- * flight that a stop at a failure throws away.
+ * How much work a worker is handed beyond the task it is on, in wall ms
+ * (the pool turns it into a number of tasks from how long tasks take, see
+ * WorkerPool.depth): enough that its next tasks are already in its queue
+ * when it answers, however late the main thread gets a core to read the
+ * answer. On a machine whose every core runs a worker, the main thread
+ * waits a scheduler's time slice or more: two canary runs in hand (3 ms
+ * each) left each of two workers idle 4-7 % of a campaign, four 0-2 %.
+ * The more tasks in hand, the more answers can share a message (see
+ * answersPerMessage); the work a stop at a failure throws away is about
+ * this much per worker, or one task if a task takes longer.
  */
-export const PIPELINE_DEPTH = 4;
+export const QUEUED_WORK_MS = 32;
+/** Tasks in hand per worker, at the least (one to run, one queued) and at the most. */
+export const MIN_PIPELINE_DEPTH = 2;
+export const MAX_PIPELINE_DEPTH = 16;
+
+/**
+ * Answers a worker may hold back while it has more tasks to run, sent in
+ * one message: every message wakes the main thread, which on a machine
+ * whose every core runs a worker takes a core from one of them. Half the
+ * tasks in hand, so the main thread always has the other half left to
+ * refill before the worker waits, and never held while its queue is
+ * empty. Messages of 1, 2 and 8 answers cost the main thread 92-99, 72-75
+ * and 52-55 µs per canary run (two workers, 3,000 runs, /proc).
+ */
+export function answersPerMessage(depth: number): number {
+  return Math.max(1, Math.floor(depth / 2));
+}
 
 /** What a worker thread is given when it starts. */
 export interface WorkerBoot {

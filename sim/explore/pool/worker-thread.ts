@@ -9,7 +9,7 @@ import '../../kernel/guard-install.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenarioModule } from '../../load/scenario-module.ts';
 import type { AnyScenario } from '../../kernel/scenario.ts';
-import { HEARTBEAT, type MainToWorker, type ScenarioRef, type WorkerBoot, type WorkerToMain } from './protocol.ts';
+import { HEARTBEAT, type Answer, type MainToWorker, type ScenarioRef, type WorkerBoot, type WorkerToMain } from './protocol.ts';
 import { HANDLERS, type HandlerContext } from './handlers.ts';
 
 const port = parentPort!;
@@ -33,21 +33,53 @@ async function scenarioOf(ref: ScenarioRef): Promise<AnyScenario> {
 
 const post = (message: WorkerToMain): void => port.postMessage(message);
 
+/** Answers not sent yet (see answersPerMessage in protocol.ts), how many may wait, and the tasks received and not yet answered. */
+let held: Answer[] = [];
+let answersPerMessage = 1;
+let unanswered = 0;
+
+function answer(a: Answer): void {
+  held.push(a);
+  unanswered--;
+  if (held.length >= answersPerMessage) flushAnswers();
+  // Out of tasks: the main thread's next ones may be waiting in the port, behind this chain of
+  // tasks. Look once they are taken in (a message is, before an immediate), and send what is held
+  // if there are none.
+  else if (unanswered === 0) setImmediate(flushIfIdle);
+}
+
+function flushIfIdle(): void {
+  if (unanswered === 0) flushAnswers();
+}
+
+function flushAnswers(): void {
+  if (held.length === 0) return;
+  post({ type: 'answers', answers: held });
+  held = [];
+}
+
 /** Tasks run one after another, in the order they came: a handler that awaits (a scenario file loading) holds the next one back. */
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: MainToWorker) => {
-  queue = queue.then(() => runTask(message));
+  answersPerMessage = message.answersPerMessage;
+  for (const { taskId, task } of message.tasks) {
+    unanswered++;
+    queue = queue.then(() => runTask(taskId, task));
+  }
 });
 
-async function runTask(message: MainToWorker): Promise<void> {
-  const { taskId, task } = message;
+async function runTask(taskId: number, task: MainToWorker['tasks'][number]['task']): Promise<void> {
   Atomics.store(heartbeat, HEARTBEAT.task, taskId);
   Atomics.store(heartbeat, HEARTBEAT.busy, 1);
   virtualNow.fill(0);
   const context: HandlerContext = {
     scenario: scenarioOf,
     runStarting: () => void Atomics.add(heartbeat, HEARTBEAT.runsStarted, 1),
-    record: (record) => post({ type: 'records', taskId, records: [record] }),
+    // The main thread takes a task's records while it is the first it waits for: answers before them go first.
+    record: (record) => {
+      flushAnswers();
+      post({ type: 'records', taskId, records: [record] });
+    },
     progress: virtualNow,
   };
   try {
@@ -55,10 +87,10 @@ async function runTask(message: MainToWorker): Promise<void> {
     if (handler === undefined) throw new Error(`no task handler '${task.handler}'`);
     const value = await handler(task.input as never, context);
     Atomics.store(heartbeat, HEARTBEAT.busy, 0);
-    post({ type: 'done', taskId, value });
+    answer({ taskId, value });
   } catch (error) {
     Atomics.store(heartbeat, HEARTBEAT.busy, 0);
-    post({ type: 'failed', taskId, message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    answer({ taskId, failed: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
   }
 }
 post({ type: 'ready' });
