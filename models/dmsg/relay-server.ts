@@ -87,21 +87,29 @@ function accept(d: Draft, dial: IncomingRequest): void {
   if (!d.inbound.includes(dial.from)) d.inbound = [...d.inbound, dial.from];
 }
 
+/** This server's dials in flight. */
+function dialsInFlight(c: ServerContext): number {
+  let dials = 0;
+  for (const call of c.calls.values()) if (call.kind === 'dial') dials++;
+  return dials;
+}
+
+/** Whether this server's registration is in flight. */
+function registering(c: ServerContext): boolean {
+  for (const call of c.calls.values()) if (call.kind === 'register') return true;
+  return false;
+}
+
 /** The transit client's dials for missing sessions, and a registration attempt. */
 function tick(d: Draft): void {
-  let dialing = 0;
-  let registering = false;
-  for (const call of d.calls.values()) {
-    if (call.kind === 'dial') dialing++;
-    else if (call.kind === 'register') registering = true;
-  }
-  for (let missing = MIN_SESSIONS - d.sessions.length - dialing; missing > 0 && d.peers.length > 0; missing--) {
+  const registrationInFlight = registering(d);
+  for (let missing = MIN_SESSIONS - d.sessions.length - dialsInFlight(d); missing > 0 && d.peers.length > 0; missing--) {
     const peer = d.peers[d.nextPeer % d.peers.length]!;
     d.nextPeer++;
     if (d.sessions.includes(peer)) continue;
     d.calls.set(d.io.request(peer, { type: 'dial' }, { timeoutMs: DIAL_TIMEOUT_MS }), { kind: 'dial', peer });
   }
-  if (!d.registered && d.io.nowMs() >= d.registerNotBeforeMs && !registering) register(d);
+  if (!d.registered && d.io.nowMs() >= d.registerNotBeforeMs && !registrationInFlight) register(d);
 }
 
 /** Registers this server's entry: straight to discovery if it holds a session with us, else relayed by a peer. */
@@ -155,13 +163,7 @@ function handle(d: Draft, event: ServerEvent): void {
 
 /** The transit client's loop has work: sessions to dial for, or a registration to make. */
 function needsTick(c: ServerContext): boolean {
-  let dialing = 0;
-  let registering = false;
-  for (const call of c.calls.values()) {
-    if (call.kind === 'dial') dialing++;
-    else if (call.kind === 'register') registering = true;
-  }
-  return (c.peers.length > 0 && c.sessions.length + dialing < MIN_SESSIONS) || (!c.registered && !registering);
+  return (c.peers.length > 0 && c.sessions.length + dialsInFlight(c) < MIN_SESSIONS) || (!c.registered && !registering(c));
 }
 
 export const relayServer = setup({
