@@ -48,7 +48,7 @@ export const HEARTBEAT = { runsStarted: 0, busy: 1, task: 2 } as const;
 export const HEARTBEAT_SLOTS = 3;
 
 /**
- * How much work a worker is handed beyond the task it is on, in wall ms
+ * How much work a worker holds, the task it is on included, in wall ms
  * (the pool turns it into a number of tasks from how long tasks take, see
  * WorkerPool.depth): enough that its next tasks are already in its queue
  * when it answers, however late the main thread gets a core to read the

@@ -50,6 +50,7 @@ export interface PoolCampaignOptions {
 
 export async function runCampaignOnPool(pool: WorkerPool, ref: ScenarioRef, scenario: AnyScenario, spec: CampaignSpec, options: PoolCampaignOptions = {}): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
+  pool.resetTaskTiming();
   // A guided search learns from every result, the journal's first.
   const planner = plannerFor(scenario, spec);
   for (const done of options.done?.values() ?? []) planner?.observe(done);

@@ -54,8 +54,25 @@ function flushIfIdle(): void {
 
 function flushAnswers(): void {
   if (held.length === 0) return;
-  post({ type: 'answers', answers: held });
+  const answers = held;
   held = [];
+  try {
+    post({ type: 'answers', answers });
+  } catch {
+    // A value the structured clone refuses (a function a model put in a violation's values) fails
+    // its own task, as it did when every answer had a message of its own, and no other.
+    for (const a of answers) {
+      try {
+        post({ type: 'answers', answers: [a] });
+      } catch (error) {
+        post({ type: 'answers', answers: [{ taskId: a.taskId, failed: `its result could not be sent to the main thread: ${errorText(error)}` }] });
+      }
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
 }
 
 /** Tasks run one after another, in the order they came: a handler that awaits (a scenario file loading) holds the next one back. */
@@ -82,15 +99,15 @@ async function runTask(taskId: number, task: MainToWorker['tasks'][number]['task
     },
     progress: virtualNow,
   };
+  let outcome: Answer;
   try {
     const handler = Object.prototype.hasOwnProperty.call(HANDLERS, task.handler) ? HANDLERS[task.handler as keyof typeof HANDLERS] : undefined;
     if (handler === undefined) throw new Error(`no task handler '${task.handler}'`);
-    const value = await handler(task.input as never, context);
-    Atomics.store(heartbeat, HEARTBEAT.busy, 0);
-    answer({ taskId, value });
+    outcome = { taskId, value: await handler(task.input as never, context) };
   } catch (error) {
-    Atomics.store(heartbeat, HEARTBEAT.busy, 0);
-    answer({ taskId, failed: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    outcome = { taskId, failed: errorText(error) };
   }
+  Atomics.store(heartbeat, HEARTBEAT.busy, 0);
+  answer(outcome);
 }
 post({ type: 'ready' });
