@@ -6,7 +6,8 @@
  * 2. Wall time to the first failure on the buggy variant (campaign seed 1),
  *    and to its shrunk, 1-minimal plan.
  * 3. Speed-up of `--workers 2` (two worker threads) over `--workers 1` on the same campaign
- *    (BENCH_WORKER_RUNS runs of the fixed variant on warm pools), median of
+ *    (BENCH_WORKER_RUNS runs of the fixed variant on pools warmed by
+ *    BENCH_WORKER_WARM_UP runs per worker), median of
  *    the per-round ratios over BENCH_WORKER_ROUNDS rounds. Target: >= 1.7.
  *    Rounds are short and alternate which side goes first: on a shared
  *    virtual machine the speed of a core drifts by tens of per cent within
@@ -37,6 +38,12 @@ tuneGarbageCollectorForRuns();
 const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 1000);
 const WORKER_RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 1500);
 const WORKER_ROUNDS = Number(process.env.BENCH_WORKER_ROUNDS ?? 7);
+/**
+ * Runs each worker makes before the rounds, the same for every worker of either pool. With 200, the
+ * first three rounds of two workers ran 1.7-1.8 s and the rest 1.35-1.4 s, in two runs of this
+ * benchmark (one worker: its first round only), so a worker is not warm before some 2,000 runs.
+ */
+const WARM_UP_RUNS_PER_WORKER = Number(process.env.BENCH_WORKER_WARM_UP ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEED = 1;
 
@@ -94,8 +101,9 @@ process.stderr.write(`canary buggy: first failure in run ${firstFailureRun} afte
 // 3. workers: warm pools of one and of two worker threads on the same campaign
 const pools = { one: new WorkerPool({ size: 1, runTimeoutMs: 60_000, memoryMb: 2048 }), two: new WorkerPool({ size: 2, runTimeoutMs: 60_000, memoryMb: 2048 }) };
 const onPool = (pool: WorkerPool, runs: number) => runCampaignOnPool(pool, { file: CANARY_FILE, id: canary.id }, canary, spec('fixed', runs));
-await onPool(pools.one, 200); // warm-up: load the scenario, compile the hot paths
-await onPool(pools.two, 400);
+// Warm-up: load the scenario, compile the hot paths, grow the heaps; as many runs per worker on either side.
+await onPool(pools.one, WARM_UP_RUNS_PER_WORKER);
+await onPool(pools.two, 2 * WARM_UP_RUNS_PER_WORKER);
 const ratios: number[] = [];
 const serialRates: number[] = [];
 const pairRates: number[] = [];
