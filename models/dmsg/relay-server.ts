@@ -195,8 +195,22 @@ export const relayServer = setup({
   },
 }).createMachine({
   id: 'relay-server',
-  context: ({ input }) => ({ ...input, accepting: false, sessions: [], inbound: [], backlog: [], registered: false, registerNotBeforeMs: 0, calls: new Map(), nextPeer: 0, tickArmed: false }),
-  entry: ['armPing', 'handle'],
+  // An ungated accept loop runs from the start. It is set here, not by an entry action: xstate picks the
+  // first state (through `parked`'s `always`) before it runs the entry actions, and a flag they set in
+  // place would leave the server in `parked` until its next event.
+  context: ({ input }) => ({
+    ...input,
+    accepting: !input.acceptGatedOnTransit && !input.acceptGatedOnRegistration,
+    sessions: [],
+    inbound: [],
+    backlog: [],
+    registered: false,
+    registerNotBeforeMs: 0,
+    calls: new Map(),
+    nextPeer: 0,
+    tickArmed: false,
+  }),
+  entry: 'armPing',
   on: {
     tick: { actions: ['disarmTick', 'handle'] },
     'ping-tick': { actions: ['armPing', 'handle'] },

@@ -12,6 +12,15 @@ describe('dmsg/cold-start: each fix peels back one layer; only all three lift th
     for (const size of [2, 10]) expect(run(coldStart, variant, 1, fleetOf(size)).outcome.kind).toBe(converges ? 'pass' : 'liveness-violation');
   });
 
+  it("the trace shows each accept loop's state from the start: accepting with every fix, parked with none", () => {
+    const firstStates = (variant: string) => {
+      const { trace } = run(coldStart, variant, 1, fleetOf(2), { traceMode: 'full' });
+      return trace.filter((r) => r.node === 'srv-1' && r.kind === 'state').map((r) => `${r.atMs} ${r.detail}`);
+    };
+    expect(firstStates('fixed')).toEqual(['0 accepting']);
+    expect(firstStates('buggy')).toEqual(['0 parked']);
+  });
+
   it('buggy: dials pile up in the accept queues while no accept loop runs', () => {
     const result = run(coldStart, 'buggy', 1, fleetOf(10));
     expect(result.outcome.kind === 'liveness-violation' && result.outcome.values.queuedDials).toBeGreaterThan(10);
