@@ -39,11 +39,14 @@ const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 1000);
 const WORKER_RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 1500);
 const WORKER_ROUNDS = Number(process.env.BENCH_WORKER_ROUNDS ?? 7);
 /**
- * Runs each worker makes before the rounds, the same for every worker of either pool. With 200, the
- * first three rounds of two workers ran 1.7-1.8 s and the rest 1.35-1.4 s, in two runs of this
- * benchmark (one worker: its first round only), so a worker is not warm before some 2,000 runs.
+ * Warm-up runs per worker before the rounds: the one worker makes this many, the pair twice as many
+ * between them. With 200, in two runs of this benchmark, the pair's first three rounds (each worker
+ * from about its 950th run to its 2,450th) took 1.7-1.8 s and the rest 1.35-1.4 s; the one worker's
+ * first round only was slow (its runs 200 to 1,700). The pair's runs go to whichever worker is free,
+ * and a warm-up of 5,000 split 2,155 / 2,845 once (a reviewer counted), so 4,000 leaves each of the
+ * pair some 3,400 runs, well past the slow rounds.
  */
-const WARM_UP_RUNS_PER_WORKER = Number(process.env.BENCH_WORKER_WARM_UP ?? 2500);
+const WARM_UP_RUNS_PER_WORKER = Number(process.env.BENCH_WORKER_WARM_UP ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEED = 1;
 
@@ -101,7 +104,7 @@ process.stderr.write(`canary buggy: first failure in run ${firstFailureRun} afte
 // 3. workers: warm pools of one and of two worker threads on the same campaign
 const pools = { one: new WorkerPool({ size: 1, runTimeoutMs: 60_000, memoryMb: 2048 }), two: new WorkerPool({ size: 2, runTimeoutMs: 60_000, memoryMb: 2048 }) };
 const onPool = (pool: WorkerPool, runs: number) => runCampaignOnPool(pool, { file: CANARY_FILE, id: canary.id }, canary, spec('fixed', runs));
-// Warm-up: load the scenario, compile the hot paths, grow the heaps; as many runs per worker on either side.
+// Warm-up: load the scenario, compile the hot paths, grow the heaps; as many runs per worker on either side, on average.
 await onPool(pools.one, WARM_UP_RUNS_PER_WORKER);
 await onPool(pools.two, 2 * WARM_UP_RUNS_PER_WORKER);
 const ratios: number[] = [];
