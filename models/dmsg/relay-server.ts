@@ -71,11 +71,14 @@ type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { read
 const relayedReply = (answer: Answer) => ('status' in answer ? { status: answer.status, body: answer.body } : { status: 504, body: 'discovery did not answer' });
 
 
+/** Whether the accept loop's gates let it run: the transit client's Ready() (3140), the registration call (3143). */
+function gatesOpen(c: Pick<ServerContext, 'acceptGatedOnTransit' | 'acceptGatedOnRegistration' | 'sessions' | 'registered'>): boolean {
+  return !(c.acceptGatedOnTransit && c.sessions.length === 0) && !(c.acceptGatedOnRegistration && !c.registered);
+}
+
 /** Starts the accept loop once its gates are open, accepting what waited in the queue. */
 function maybeAccept(d: Draft): void {
-  if (d.accepting) return;
-  if (d.acceptGatedOnTransit && d.sessions.length === 0) return;
-  if (d.acceptGatedOnRegistration && !d.registered) return;
+  if (d.accepting || !gatesOpen(d)) return;
   d.accepting = true;
   d.io.note(`accept loop running (${d.backlog.length} queued dials)`);
   for (const dial of d.backlog) accept(d, dial);
@@ -195,12 +198,12 @@ export const relayServer = setup({
   },
 }).createMachine({
   id: 'relay-server',
-  // An ungated accept loop runs from the start. It is set here, not by an entry action: xstate picks the
-  // first state (through `parked`'s `always`) before it runs the entry actions, and a flag they set in
-  // place would leave the server in `parked` until its next event.
+  // An accept loop whose gates are open at start runs from the start. It is set here, not by an entry
+  // action: xstate picks the first state (through `parked`'s `always`) before a plain action's code
+  // runs, and a flag it set in place would leave the server in `parked` until its next event.
   context: ({ input }) => ({
     ...input,
-    accepting: !input.acceptGatedOnTransit && !input.acceptGatedOnRegistration,
+    accepting: gatesOpen({ ...input, sessions: [], registered: false }),
     sessions: [],
     inbound: [],
     backlog: [],

@@ -93,13 +93,13 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const rows: Record<string, Row> = {};
 for (const [key, measured] of rounds) {
-  const ratios = measured.map((r) => r.simulatedMs / r.wallMs);
-  const sorted = [...measured].sort((a, b) => a.simulatedMs / a.wallMs - b.simulatedMs / b.wallMs);
+  const ratio = (r: Round) => r.simulatedMs / r.wallMs;
+  const sorted = [...measured].sort((a, b) => ratio(a) - ratio(b));
   // The lower of the middle two when the rounds are even: a figure no faster than half the rounds.
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const row: Row = {
-    simulatedPerWall: Math.round(median.simulatedMs / median.wallMs),
-    range: [Math.round(Math.min(...ratios)), Math.round(Math.max(...ratios))],
+    simulatedPerWall: Math.round(ratio(median)),
+    range: [Math.round(ratio(sorted[0]!)), Math.round(ratio(sorted.at(-1)!))],
     msPerRun: Math.round((median.wallMs / RUNS) * 100) / 100,
     eventsPerRun: Math.round(median.events / RUNS),
     usPerEvent: Math.round(((median.wallMs * 1000) / median.events) * 100) / 100,
