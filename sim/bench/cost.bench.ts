@@ -15,8 +15,14 @@
  * times the timing pass's wall time per run, since the profiler's own
  * overhead inflates every item alike.
  *
+ * Beside each scenario's simulated/wall, the most it could reach on this
+ * thread if a run cost nothing but xstate's own work (its transitions and
+ * actor creation; the collection of its garbage not counted, so the true
+ * bound is lower): what no change to the kernel, the models' code or the
+ * invariants can beat, only fewer events or a faster xstate.
+ *
  * The last line of stdout is one JSON document:
- * `{ "<scenario>": { runsPerSec, usPerRun, eventsPerRun, usPerEvent, items: { "<item>": { share, usPerRun } } } }`.
+ * `{ "<scenario>": { runsPerSec, usPerRun, eventsPerRun, usPerEvent, simulatedPerWall, xstateBoundSimulatedPerWall, items: { "<item>": { share, usPerRun } } } }`.
  */
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
@@ -51,11 +57,20 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-function runCampaign(scenario: AnyScenario): number {
+/** The campaign's runs, once: kernel events and simulated ms, summed over them. */
+function runCampaign(scenario: AnyScenario): { events: number; simulatedMs: number } {
   let events = 0;
-  for (let index = 0; index < RUNS; index++) events += exploreRun(scenario, 'fixed', CAMPAIGN_SEED, index, { maxShrinkRuns: 0 }).events;
-  return events;
+  let simulatedMs = 0;
+  for (let index = 0; index < RUNS; index++) {
+    const run = exploreRun(scenario, 'fixed', CAMPAIGN_SEED, index, { maxShrinkRuns: 0 });
+    events += run.events;
+    simulatedMs += run.simulatedMs;
+  }
+  return { events, simulatedMs };
 }
+
+/** The items that are xstate's own work (see cost-categories.ts). */
+const XSTATE_ITEMS: readonly CostItem[] = ['xstate transitions', 'actor creation'];
 
 const median = (xs: readonly number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -101,9 +116,10 @@ async function measure(scenario: AnyScenario, session: Session) {
   runCampaign(scenario); // warm-up: JIT, module caches
   const perRunUs: number[] = [];
   let events = 0;
+  let simulatedMs = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const start = performance.now();
-    events = runCampaign(scenario);
+    ({ events, simulatedMs } = runCampaign(scenario));
     perRunUs.push(((performance.now() - start) * 1000) / RUNS);
     process.stderr.write(`${scenario.id} round ${round + 1}/${ROUNDS}: ${perRunUs[round]!.toFixed(0)} µs per run\n`);
   }
@@ -117,7 +133,17 @@ async function measure(scenario: AnyScenario, session: Session) {
     items[item] = { share: Math.round(share * 1000) / 1000, usPerRun: Math.round(share * usPerRun) };
   }
   const eventsPerRun = events / RUNS;
-  return { runsPerSec: Math.round(1e6 / usPerRun), usPerRun: Math.round(usPerRun), eventsPerRun: Math.round(eventsPerRun), usPerEvent: Math.round((usPerRun / eventsPerRun) * 100) / 100, items };
+  const simulatedUsPerRun = (simulatedMs / RUNS) * 1000;
+  const xstateUsPerRun = XSTATE_ITEMS.reduce((sum, item) => sum + (items[item]?.usPerRun ?? 0), 0);
+  return {
+    runsPerSec: Math.round(1e6 / usPerRun),
+    usPerRun: Math.round(usPerRun),
+    eventsPerRun: Math.round(eventsPerRun),
+    usPerEvent: Math.round((usPerRun / eventsPerRun) * 100) / 100,
+    simulatedPerWall: Math.round(simulatedUsPerRun / usPerRun),
+    xstateBoundSimulatedPerWall: xstateUsPerRun === 0 ? null : Math.round(simulatedUsPerRun / xstateUsPerRun),
+    items,
+  };
 }
 
 /** The scenarios named on the command line (from this repository's library), or the canary and the 503 blip. */
@@ -145,6 +171,8 @@ for (const scenario of scenarios) {
   const row = await measure(scenario, session);
   result[scenario.id] = row;
   process.stderr.write(`${scenario.id}: ${row.usPerRun} µs per run (${row.runsPerSec} runs/s), ${row.eventsPerRun} events, ${row.usPerEvent} µs per event\n`);
+  const bound = row.xstateBoundSimulatedPerWall === null ? 'no xstate work sampled' : `at most ${row.xstateBoundSimulatedPerWall}x if a run were xstate's own work alone`;
+  process.stderr.write(`  simulated/wall ${row.simulatedPerWall}x on this thread; ${bound}\n`);
   for (const [item, { share, usPerRun }] of Object.entries(row.items)) {
     if (share > 0) process.stderr.write(`  ${item.padEnd(20)} ${(share * 100).toFixed(1).padStart(5)} %  ${String(usPerRun).padStart(6)} µs\n`);
   }
