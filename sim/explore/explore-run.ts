@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import type { FaultSpace } from '../kernel/fault-space.ts';
 import type { FaultPlan } from '../kernel/faults.ts';
 import type { Outcome } from '../kernel/outcome.ts';
-import { run, type RunResult } from '../kernel/run.ts';
+import { run, type RunOptions, type RunResult } from '../kernel/run.ts';
 import type { AnyScenario } from '../kernel/scenario.ts';
 import { swarmPlanArbitrary } from './arbitraries.ts';
 import { failureSignature, fingerprintId, fingerprintText } from './failure.ts';
@@ -107,7 +107,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
     fc.property(swarmPlanArbitrary(space), ({ enabledKinds, plan }) => {
       if (first === undefined) {
         options.beforeRun?.();
-        const result = run(scenario, variant, seed, plan);
+        const result = run(scenario, variant, seed, plan, firstRunOptions(options));
         first = { result, enabledKinds, plan };
         signature = failureSignature(result.outcome);
         return signature === undefined;
@@ -115,7 +115,7 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
       if (shrinkRuns >= options.maxShrinkRuns) return true;
       shrinkRuns++;
       options.beforeRun?.();
-      return failureSignature(run(scenario, variant, seed, plan).outcome) !== signature;
+      return failureSignature(run(scenario, variant, seed, plan, OUTCOME_ONLY).outcome) !== signature;
     }),
     { seed, numRuns: 1, endOnFailure: !hasArbitraryFields(space) },
   );
@@ -135,12 +135,25 @@ export function exploreRun(scenario: AnyScenario, variant: string, campaignSeed:
  */
 function exploreGiven(scenario: AnyScenario, variant: string, index: number, options: ShrinkOptions, given: GivenPlan): CaseResult {
   options.beforeRun?.();
-  const result = run(scenario, variant, given.seed, given.plan);
+  const result = run(scenario, variant, given.seed, given.plan, firstRunOptions(options));
   const base = caseOf(index, given.seed, given.enabledKinds, given.plan, given.origin, result);
   const signature = failureSignature(result.outcome);
   if (signature === undefined) return base;
   if (options.shrink === false) return { ...base, repro: unshrunk(signature, given.plan, result) };
   return { ...base, repro: minimize(scenario, variant, given.seed, given.plan, signature, 0, options.beforeRun) };
+}
+
+/**
+ * A campaign reads only the outcome of its runs and of shrinking's
+ * candidates: they keep no trace (trace.ts), and the plan a finding ends
+ * with is run once more with its hash. Hashing every record cost about 8 %
+ * of a `dmsg/registration-timeout` run.
+ */
+const OUTCOME_ONLY: RunOptions = { traceMode: 'outcome' };
+
+/** A run that is not shrunk is the finding as it ran: it keeps its hash. */
+function firstRunOptions(options: ShrinkOptions): RunOptions | undefined {
+  return options.shrink === false ? undefined : OUTCOME_ONLY;
 }
 
 /** A failure as it ran, for a search that does not shrink. */
@@ -200,7 +213,7 @@ export function drawPlan(scenario: AnyScenario, campaignSeed: number, index: num
 function minimize(scenario: AnyScenario, variant: string, seed: number, start: FaultPlan, signature: string, spent: number, beforeRun?: () => void): MinimalRepro {
   const failsSameWay = (candidate: FaultPlan): boolean => {
     beforeRun?.();
-    return failureSignature(run(scenario, variant, seed, candidate).outcome) === signature;
+    return failureSignature(run(scenario, variant, seed, candidate, OUTCOME_ONLY).outcome) === signature;
   };
   // No budget of its own: removal ends within n(n+1)/2 runs for n faults, and each field's search within a few.
   const shrunk = shrinkPlan(start, failsSameWay, { maxRuns: Number.POSITIVE_INFINITY, space: scenario.faultSpace });

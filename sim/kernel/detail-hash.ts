@@ -82,6 +82,26 @@ export function hashMessageDetail(message: Message, suffix = ''): DetailHash {
   return detail;
 }
 
+/**
+ * Throws where {@link describeMessage} would (a field JSON cannot write: a
+ * BigInt, a cycle, a `toJSON` that throws) and does nothing else, for runs
+ * that keep no trace: a message that breaks the trace breaks the run in
+ * every mode. Only such fields can make JSON throw, so only they are stringified.
+ */
+export function checkDescribable(message: Message): void {
+  if (typeof message.type !== 'string') {
+    describeMessage(message);
+    return;
+  }
+  for (const key of Object.keys(message)) {
+    if (key === 'type' || key === 'from') continue;
+    const value: unknown = (message as unknown as Record<string, unknown>)[key];
+    // JSON looks for a toJSON on objects (functions included) and BigInts; strings, numbers, booleans and symbols cannot throw.
+    const kind = typeof value;
+    if (kind === 'object' ? value !== null : kind === 'function' || kind === 'bigint') JSON.stringify(value);
+  }
+}
+
 /** The two FNV-1a lanes and what folds into them. */
 class Lanes {
   a = DETAIL_LANE_A_OFFSET;

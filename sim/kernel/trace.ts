@@ -13,7 +13,7 @@
  * from its parts once at send, without writing it, and reuse that hash for
  * its delivery: no string is built for the trace in hash mode.
  */
-import { detailText, hashMessageDetail, DETAIL_LANE_A_OFFSET, DETAIL_LANE_B_OFFSET, type Detail } from './detail-hash.ts';
+import { checkDescribable, detailText, hashMessageDetail, DETAIL_LANE_A_OFFSET, DETAIL_LANE_B_OFFSET, type Detail } from './detail-hash.ts';
 import { describeMessage, type Message } from './messages.ts';
 
 export type { Detail } from './detail-hash.ts';
@@ -65,8 +65,15 @@ export interface TraceRecord {
 export type TraceMode =
   /** Every record: for reports and replays. */
   | 'full'
-  /** Only the hash and the last {@link Trace.tailSize} records: for campaigns. */
-  | 'hash';
+  /** Only the hash and the last {@link Trace.tailSize} records: for a run whose trace is compared but not read. */
+  | 'hash'
+  /**
+   * Nothing but the count of records (the hash is empty): for runs of which
+   * only the outcome is read, a campaign's runs and the candidates of
+   * shrinking. A finding's plan is run again with its trace. Messages are
+   * still checked to be describable, so a run fails the same way in every mode.
+   */
+  | 'outcome';
 
 const FNV_PRIME = 0x01000193;
 const LANE_A_OFFSET = 0x811c9dc5; // FNV-1a 32-bit offset basis
@@ -102,6 +109,7 @@ export class Trace {
     readonly tailSize = 64,
     keepCheckpoints = false,
   ) {
+    if (mode === 'outcome' && keepCheckpoints) throw new Error("a trace in 'outcome' mode has no hash to keep checkpoints of");
     this.checkpoints = keepCheckpoints ? [] : undefined;
     this.ring = { atMs: [], node: [], kind: [], peer: [], detail: [] };
   }
@@ -114,11 +122,20 @@ export class Trace {
    */
   describe(message: Message, suffix = ''): Detail {
     if (this.mode === 'full' || this.onRecord !== undefined) return describeMessage(message) + suffix;
+    if (this.mode === 'outcome') {
+      checkDescribable(message);
+      return '';
+    }
     return hashMessageDetail(message, suffix);
   }
 
   /** Appends a record and folds it into the hash. */
   record(atMs: number, node: string, kind: TraceKind, peer: string, detail: Detail): void {
+    if (this.mode === 'outcome') {
+      const index = this.count++;
+      this.onRecord?.({ index, atMs, node, kind, peer, detail: detailText(detail) });
+      return;
+    }
     // Folded with the lanes in locals: this runs once or twice per kernel event.
     let a = this.a;
     let b = this.b;
@@ -170,9 +187,9 @@ export class Trace {
     this.onRecord?.({ index, atMs, node, kind, peer, detail: detailText(detail) });
   }
 
-  /** The rolling hash of every record so far, as 16 hex digits. */
+  /** The rolling hash of every record so far, as 16 hex digits ('' in `outcome` mode, which keeps none). */
   get hash(): string {
-    return hex32(this.a) + hex32(this.b);
+    return this.mode === 'outcome' ? '' : hex32(this.a) + hex32(this.b);
   }
 
   /** How many records were appended (kept or not). */
@@ -180,9 +197,10 @@ export class Trace {
     return this.count;
   }
 
-  /** Records kept: all of them in `full` mode, the tail in `hash` mode. */
+  /** Records kept: all of them in `full` mode, the tail in `hash` mode, none in `outcome` mode. */
   records(): readonly TraceRecord[] {
     if (this.mode === 'full') return this.all;
+    if (this.mode === 'outcome') return [];
     const out: TraceRecord[] = [];
     const ring = this.ring;
     for (let index = Math.max(0, this.count - this.tailSize); index < this.count; index++) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashDetailText, hashMessageDetail } from '../../sim/kernel/detail-hash.ts';
+import { checkDescribable, hashDetailText, hashMessageDetail } from '../../sim/kernel/detail-hash.ts';
 import { describeMessage, type Message } from '../../sim/kernel/messages.ts';
 
 /** Field values a model may send: any JSON, strings needing escapes and lone surrogates, and what JSON leaves out or rewrites. */
@@ -39,5 +39,40 @@ describe('a message detail hashed from its parts', () => {
       expect(() => describeMessage(bad as unknown as Message)).toThrow(TypeError);
       expect(() => hashMessageDetail(bad as unknown as Message)).toThrow(TypeError);
     }
+  });
+});
+
+/** Fields JSON cannot write, each its own way. */
+function unwritable(): unknown[] {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  const throwingFunction = Object.assign(() => 1, {
+    toJSON: () => {
+      throw new Error('no');
+    },
+  });
+  return [1n, cycle, { deep: [{ toJSON: () => 2n }] }, throwingFunction];
+}
+
+/** Whether `f` throws. */
+function throws(f: () => unknown): boolean {
+  try {
+    f();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('a message checked in a run that keeps no trace', () => {
+  it('throws exactly where describing it throws', () => {
+    const fields = fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(value, fc.constantFrom(...unwritable())), { maxKeys: 4 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom(7, undefined)), fields, (type, f) => {
+        const m = { ...f, type } as unknown as Message;
+        expect(throws(() => checkDescribable(m))).toBe(throws(() => describeMessage(m)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

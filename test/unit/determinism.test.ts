@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
-import { run, type FaultPlan } from 'chaos-testbed';
+import blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
+import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
+import { defineScenario, run, type AnyScenario, type FaultPlan, type RunOptions } from 'chaos-testbed';
+import { drawPlan } from '../../sim/explore/explore-run.ts';
 import { selfCheck } from '../../sim/kernel/self-check.ts';
+import { probe } from '../fixtures/probe.ts';
 
 const plan: FaultPlan = {
   faults: [
@@ -46,5 +50,43 @@ describe('determinism', () => {
 
   it('passes its own self-check', () => {
     expect(selfCheck(canary, 'buggy', 9, plan).divergence).toBeUndefined();
+  });
+
+  it('ends a run that keeps no trace exactly as one that keeps it', () => {
+    const cases: [AnyScenario, string][] = [
+      [canary as AnyScenario, 'buggy'],
+      [canary as AnyScenario, 'fixed'],
+      [blip as AnyScenario, 'buggy'],
+      [registrationTimeout as AnyScenario, 'buggy'],
+    ];
+    for (const [scenario, variant] of cases) {
+      for (const index of [0, 1, 2]) {
+        const { seed, plan: drawn } = drawPlan(scenario, 7, index);
+        const [kept, none] = (['hash', 'outcome'] as const).map((traceMode) => run(scenario, variant, seed, drawn, { traceMode }));
+        expect({ ...none, traceHash: kept!.traceHash, trace: [] }).toEqual({ ...kept, trace: [] });
+        expect(none!.traceHash).toBe('');
+      }
+    }
+  });
+
+  it('crashes on a message the trace cannot describe in every mode', () => {
+    const scenario = defineScenario({
+      id: 'test/bigint',
+      title: 'a BigInt in a message',
+      description: 'kernel test',
+      variants: { buggy: {}, fixed: {} },
+      durationMs: 5_000,
+      build(sim) {
+        const sender = sim.node('sender', probe, (io) => ({ io }));
+        sim.node('receiver', probe, (io) => ({ io }));
+        sim.at(1000, () => sender.send({ type: 'do', run: (io) => io.send('receiver', { type: 'count', n: 1n } as never) }));
+        return {};
+      },
+      invariants: () => [],
+    });
+    const outcomes = (['full', 'hash', 'outcome'] as const).map((traceMode) => run(scenario, 'buggy', 1, { faults: [] }, { traceMode } satisfies RunOptions).outcome);
+    expect(outcomes[0]).toMatchObject({ kind: 'model-crash', node: 'sender' });
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toEqual(outcomes[0]);
   });
 });

@@ -31,4 +31,19 @@ describe('Trace', () => {
     expect(trace.hashCheckpoints()).toHaveLength(10);
     expect(trace.hashCheckpoints()![9]).toBe(trace.hash);
   });
+
+  it('counts records in outcome mode and keeps nothing else, but still shows them to a watcher', () => {
+    const seen: number[] = [];
+    const trace = new Trace('outcome');
+    trace.onRecord = (record) => seen.push(record.index);
+    fill(trace, 10);
+    expect(trace.length).toBe(10);
+    expect(trace.records()).toEqual([]);
+    expect(trace.hash).toBe('');
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('refuses checkpoints in outcome mode, which has no hash', () => {
+    expect(() => new Trace('outcome', 64, true)).toThrow(/no hash/);
+  });
 });
