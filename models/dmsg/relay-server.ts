@@ -48,8 +48,8 @@ interface ServerContext extends ServerFlags {
   readonly registered: boolean;
   /** No registration before this (a POST that failed at discovery waits for the entry's refresh). */
   readonly registerNotBeforeMs: number;
-  /** This server's own calls in flight, by request id: what each is for. */
-  readonly calls: ReadonlyMap<string, { readonly kind: 'dial' | 'ping'; readonly peer: string } | { readonly kind: 'register' }>;
+  /** This server's own dials and registration in flight, by request id (pings are not kept: only a failed one comes back). */
+  readonly calls: ReadonlyMap<string, { readonly kind: 'dial'; readonly peer: string } | { readonly kind: 'register' }>;
   readonly nextPeer: number;
   /** The transit client's next tick is armed. */
   readonly tickArmed: boolean;
@@ -130,7 +130,6 @@ function answered(d: Draft, event: Answer): void {
   if (call === undefined) return;
   d.calls.delete(event.requestId);
   if (call.kind === 'dial' && answeredOk(event) && !d.sessions.includes(call.peer)) d.sessions = [...d.sessions, call.peer];
-  if (call.kind === 'ping' && !answeredOk(event)) d.sessions = d.sessions.filter((s) => s !== call.peer);
   if (call.kind === 'register') {
     if (answeredOk(event)) d.registered = true;
     else if ('status' in event && event.status === 400) {
@@ -157,7 +156,11 @@ function handle(d: Draft, event: ServerEvent): void {
   } else if (event.type === 'tick') {
     tick(d);
   } else if (event.type === 'ping-tick') {
-    for (const peer of d.sessions) d.calls.set(d.io.request(peer, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS }), { kind: 'ping', peer });
+    // The session's keepalive: its library answers the echo, and only a missed one reaches the server.
+    for (const peer of d.sessions) d.io.request(peer, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS, onlyFailures: true });
+  } else if (event.type === 'ping.timeout' || event.type === 'ping.response') {
+    const peer = event.type === 'ping.timeout' ? (event as TimeoutEvent).to : (event as ResponseEvent).from;
+    d.sessions = d.sessions.filter((s) => s !== peer);
   } else if (isAnswer(event)) {
     answered(d, event);
   }

@@ -169,13 +169,14 @@ export class Network implements Transport {
     this.transmit(from, to, message, 'message');
   }
 
-  request(from: SimNode, to: string, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string): string {
+  request(from: SimNode, to: string, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string, onlyFailures = false): string {
     refuseKernelFields(from, message);
     const requestId = `${from.id}:${++from.requestCounter}`;
     // A process that has exited (in this very step) sends nothing and hears nothing.
     if (from.status === 'down') return requestId;
     const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), new RequestDeadline(this, from, requestId, to, message, timeoutMs));
-    const pending: PendingRequest = forward === undefined && connection === undefined ? { timeout, to, message } : { timeout, to, message, forward, connection };
+    const pending: PendingRequest =
+      forward === undefined && connection === undefined ? (onlyFailures ? { timeout, to, message, onlyFailures } : { timeout, to, message }) : { timeout, to, message, forward, connection, ...(onlyFailures ? { onlyFailures } : {}) };
     from.pending.set(requestId, pending);
     const withId = copyFields(message);
     withId.requestId = requestId;
@@ -221,8 +222,8 @@ export class Network implements Transport {
     this.connections.sendData(from, connection, message, 'message');
   }
 
-  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number): string {
-    return this.request(from, this.connections.peerOf(from, connection) ?? '', message, timeoutMs, undefined, connection);
+  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number, onlyFailures = false): string {
+    return this.request(from, this.connections.peerOf(from, connection) ?? '', message, timeoutMs, undefined, connection, onlyFailures);
   }
 
   close(from: SimNode, connection: string): void {
@@ -422,6 +423,7 @@ export class Network implements Transport {
     this.kernel.record(target.id, 'deliver', senderId, description);
     // A response is always the kernel's own four fields (see reply() and the front end): built as a literal, not copied.
     const { type, status, body } = message as ResponseEvent;
+    if (pending.onlyFailures === true && status >= 200 && status < 300) return;
     const event: { -readonly [K in keyof ResponseEvent]: ResponseEvent[K] } = { type, requestId, status, body, from: fromAddress, request: pending.message as ResponseEvent['request'] };
     if (connection !== undefined) event.connection = connection;
     if (pending.forward !== undefined) event.forwarded = pending.forward.original;

@@ -57,6 +57,21 @@ export class DurableStore {
   }
 }
 
+/** Options of {@link NodeIO.request} and {@link NodeIO.requestOn}. */
+export interface RequestOptions {
+  /** No answer within this (the node's own clock) and `<type>.timeout` comes instead. */
+  readonly timeoutMs: number;
+  /**
+   * Only a failure comes back to the actor: the timeout, or a response that
+   * is not 2xx. A 2xx answer is in the trace and goes no further. For a
+   * keepalive, a health ping, a heartbeat: the session library answers for
+   * the process, and only a missed echo is news. Each answer the actor
+   * does not take is one step of its interpreter saved, and no request id
+   * to keep.
+   */
+  readonly onlyFailures?: boolean;
+}
+
 /** Options of {@link NodeIO.forward}. */
 export interface ForwardOptions {
   readonly timeoutMs: number;
@@ -87,10 +102,11 @@ export interface NodeIO {
   send<M extends Message>(to: NodeId, message: M): void;
   /**
    * Sends a request. Exactly one of `<type>.response` or `<type>.timeout`
-   * comes back to this node's actor, unless the node crashes first.
+   * comes back to this node's actor, unless the node crashes first (or it
+   * was a 2xx response to a request made with `onlyFailures`).
    * @returns the request id, also found on the answer's `requestId`
    */
-  request<M extends Message>(to: NodeId, message: M, options: { readonly timeoutMs: number }): string;
+  request<M extends Message>(to: NodeId, message: M, options: RequestOptions): string;
   /**
    * Answers a request this node received (on the connection it came on, if
    * it came on one).
@@ -116,7 +132,7 @@ export interface NodeIO {
    * Sends a request on a connection; its answer comes back on it, and if the
    * connection closes first, `<type>.timeout` comes at once with reason `closed`.
    */
-  requestOn<M extends Message>(connection: string, message: M, options: { readonly timeoutMs: number }): string;
+  requestOn<M extends Message>(connection: string, message: M, options: RequestOptions): string;
   /** Closes a connection after what was written on it; the peer gets `connection.closed` (reason `closed`). */
   close(connection: string): void;
   /** Closes every connection of this node. */
@@ -156,16 +172,18 @@ export interface PendingRequest {
   readonly message: Message;
   readonly connection?: string;
   readonly forward?: Forwarding;
+  /** A 2xx answer is not handed to the actor (see {@link RequestOptions.onlyFailures}). */
+  readonly onlyFailures?: true;
 }
 
 /** How the node reaches the network; implemented by the network. */
 export interface Transport {
   send(from: SimNode, to: NodeId, message: Message): void;
-  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number, forward?: Forwarding): string;
+  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string, onlyFailures?: boolean): string;
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void;
   connect(from: SimNode, to: NodeId, options: ConnectOptions): string;
   sendOn(from: SimNode, connection: string, message: Message): void;
-  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number): string;
+  requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number, onlyFailures?: boolean): string;
   close(from: SimNode, connection: string): void;
   closeAll(from: SimNode): void;
   readonly connections: { list(node: SimNode): ConnectionInfo[] };
@@ -266,7 +284,7 @@ export class SimNode {
         transport.send(node, to, message);
       },
       request(to, message, options) {
-        return transport.request(node, to, message, options.timeoutMs);
+        return transport.request(node, to, message, options.timeoutMs, undefined, undefined, options.onlyFailures === true);
       },
       reply(request, reply) {
         transport.reply(node, request, reply);
@@ -283,7 +301,7 @@ export class SimNode {
         transport.sendOn(node, connection, message);
       },
       requestOn(connection, message, options) {
-        return transport.requestOn(node, connection, message, options.timeoutMs);
+        return transport.requestOn(node, connection, message, options.timeoutMs, options.onlyFailures === true);
       },
       close(connection) {
         transport.close(node, connection);
