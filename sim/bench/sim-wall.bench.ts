@@ -9,14 +9,26 @@
  * rounds beside it, with ms and kernel events per run. A campaign on W workers multiplies it by about
  * the speed-up `npm run bench:explore` measures.
  *
+ * Then the same variants as `npm run sim` runs them: each one's campaign
+ * (BENCH_SIM_WALL_CAMPAIGN_RUNS runs, guided search, seed 1) on a pool of
+ * one worker per core, warmed by one campaign of each first, in
+ * BENCH_SIM_WALL_CAMPAIGN_ROUNDS rounds; the median round's simulated ms
+ * over wall ms, the figure the run table's `sim/wall` column shows.
+ *
  * Target (issue 19): every fixed variant at least 10,000x. The last line
  * of stdout is one JSON document:
- * `{ "runs", "rounds", "scenarios": { "<id> <variant>": { simulatedPerWall, range, msPerRun, eventsPerRun, usPerEvent } }, "target", "below" }`.
+ * `{ "runs", "rounds", "scenarios": { "<id> <variant>": { simulatedPerWall, range, msPerRun, eventsPerRun, usPerEvent } }, "target", "below",
+ *    "campaigns": { "workers", "runs", "rounds", "scenarios": { "<id> <variant>": { simulatedPerWall, range, runsPerSec } }, "below" } }`.
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { openPool } from '../cli/engine.ts';
+import { DEFAULT_SEARCH } from '../cli/args.ts';
+import type { CampaignSpec } from '../explore/campaign.ts';
 import { exploreRun } from '../explore/explore-run.ts';
 import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
+import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
 import { expectationsOf } from '../kernel/scenario.ts';
 import { openProject } from '../load/config.ts';
 import { discoverScenarios } from '../load/discover.ts';
@@ -35,6 +47,9 @@ const ROUNDS = Number(process.env.BENCH_SIM_WALL_ROUNDS ?? 5);
 const WARMUP = Number(process.env.BENCH_SIM_WALL_WARMUP ?? 5);
 /** Five runs of the canary (12 ms each, cold) left it at a fifth of its speed; a second of runs does not. */
 const WARMUP_MS = Number(process.env.BENCH_SIM_WALL_WARMUP_MS ?? 1000);
+/** A library campaign's budget for a `holds` variant (the scenarios' expectations say 300). */
+const CAMPAIGN_RUNS = Number(process.env.BENCH_SIM_WALL_CAMPAIGN_RUNS ?? 300);
+const CAMPAIGN_ROUNDS = Number(process.env.BENCH_SIM_WALL_CAMPAIGN_ROUNDS ?? 3);
 const SEED = 1;
 /** Issue 19's target for every fixed variant. */
 const TARGET = 10_000;
@@ -49,7 +64,7 @@ interface Row {
   readonly usPerEvent: number;
 }
 
-for (const [name, value] of Object.entries({ BENCH_SIM_WALL_RUNS: RUNS, BENCH_SIM_WALL_ROUNDS: ROUNDS })) {
+for (const [name, value] of Object.entries({ BENCH_SIM_WALL_RUNS: RUNS, BENCH_SIM_WALL_ROUNDS: ROUNDS, BENCH_SIM_WALL_CAMPAIGN_RUNS: CAMPAIGN_RUNS, BENCH_SIM_WALL_CAMPAIGN_ROUNDS: CAMPAIGN_ROUNDS })) {
   if (!Number.isInteger(value) || value < 1) {
     process.stderr.write(`bench:sim-wall: ${name} must be a whole number of at least 1, not ${process.env[name]}\n`);
     process.exit(2);
@@ -58,8 +73,8 @@ for (const [name, value] of Object.entries({ BENCH_SIM_WALL_RUNS: RUNS, BENCH_SI
 
 const project = await openProject(ROOT);
 const set = await discoverScenarios(project.config!.scenarios, ROOT);
-const cases = set.entries.flatMap(({ scenario }) =>
-  scenario.faultSpace === undefined ? [] : expectationsOf(scenario).filter(({ expect }) => expect === 'holds').map(({ variant }) => ({ scenario, variant, key: `${scenario.id} ${variant}` })),
+const cases = set.entries.flatMap(({ scenario, file }) =>
+  scenario.faultSpace === undefined ? [] : expectationsOf(scenario).filter(({ expect }) => expect === 'holds').map(({ variant }) => ({ scenario, file, variant, key: `${scenario.id} ${variant}` })),
 );
 
 // Warm-up on runs the measurement does not repeat, so no cache of a plan helps it: at least
@@ -110,4 +125,38 @@ for (const [key, measured] of rounds) {
 const below = Object.entries(rows)
   .filter(([, row]) => row.simulatedPerWall < TARGET)
   .map(([key]) => key);
-process.stdout.write(JSON.stringify({ runs: RUNS, rounds: ROUNDS, scenarios: rows, target: TARGET, below }) + '\n');
+
+// As `npm run sim` runs them: campaigns on one warm pool of a worker per core.
+const workers = availableParallelism();
+const pool = openPool({ workers });
+const campaignOf = ({ scenario, file, variant }: (typeof cases)[number]) => {
+  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: SEED, runs: CAMPAIGN_RUNS, stopOnFailure: false, maxShrinkRuns: 500, search: DEFAULT_SEARCH };
+  return runCampaignOnPool(pool, { file, id: scenario.id }, scenario, spec);
+};
+for (const c of cases) await campaignOf(c);
+const campaignRounds = new Map<string, { simulatedMs: number; wallMs: number }[]>(cases.map(({ key }) => [key, []]));
+for (let round = 0; round < CAMPAIGN_ROUNDS; round++) {
+  for (const c of cases) {
+    const start = performance.now();
+    const results = await campaignOf(c);
+    const wallMs = performance.now() - start;
+    campaignRounds.get(c.key)!.push({ simulatedMs: results.reduce((sum, r) => sum + r.simulatedMs, 0), wallMs });
+  }
+  process.stderr.write(`campaign round ${round + 1}/${CAMPAIGN_ROUNDS} done\n`);
+}
+await pool.close();
+const campaignRows: Record<string, { simulatedPerWall: number; range: readonly [number, number]; runsPerSec: number }> = {};
+for (const [key, measured] of campaignRounds) {
+  const ratio = (r: { simulatedMs: number; wallMs: number }) => r.simulatedMs / r.wallMs;
+  const sorted = [...measured].sort((a, b) => ratio(a) - ratio(b));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  campaignRows[key] = { simulatedPerWall: Math.round(ratio(median)), range: [Math.round(ratio(sorted[0]!)), Math.round(ratio(sorted.at(-1)!))], runsPerSec: Math.round(CAMPAIGN_RUNS / (median.wallMs / 1000)) };
+  const row = campaignRows[key]!;
+  process.stderr.write(`${key} campaign on ${workers} workers: ${row.simulatedPerWall}x, rounds ${row.range[0]}-${row.range[1]}x (${row.runsPerSec} runs/s)\n`);
+}
+const campaignBelow = Object.entries(campaignRows)
+  .filter(([, row]) => row.simulatedPerWall < TARGET)
+  .map(([key]) => key);
+process.stdout.write(
+  JSON.stringify({ runs: RUNS, rounds: ROUNDS, scenarios: rows, target: TARGET, below, campaigns: { workers, runs: CAMPAIGN_RUNS, rounds: CAMPAIGN_ROUNDS, scenarios: campaignRows, below: campaignBelow } }) + '\n',
+);
