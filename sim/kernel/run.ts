@@ -30,7 +30,7 @@ export const KERNEL_VERSION = 2;
 
 /** Limits and trace settings of a run. */
 export interface RunOptions {
-  /** `full` keeps every record (reports); `hash` keeps a tail (campaigns). Default `hash`. */
+  /** `full` keeps every record (reports, replays); `hash` the hash and a tail; `outcome` neither (a campaign's runs). Default `hash`. */
   readonly traceMode?: TraceMode;
   /** Stop as `budget-exceeded` after this many events. Default 5,000,000. */
   readonly maxEvents?: number;

@@ -2,8 +2,9 @@
  * The trace: typed records of what happened in a run, with a rolling hash.
  *
  * Two runs of the same seed, plan and code produce the same records in the
- * same order, so the same hash. Campaign runs keep only the hash and a short
- * tail (cheap); a finding is re-run with the full trace for its report.
+ * same order, so the same hash. A campaign's runs keep no records and no
+ * hash (`outcome` mode: only their outcome is read); a finding's plan is run
+ * again with its hash, and with the full trace for its report.
  *
  * The hash is two 32-bit FNV-1a lanes with different offsets folded over each
  * record's fields: not cryptographic, but 64 bits make an accidental collision
@@ -11,7 +12,8 @@
  * multiplications per character. A record's detail goes in by its own hash
  * (detail-hash.ts), so that a campaign can hash a message's description
  * from its parts once at send, without writing it, and reuse that hash for
- * its delivery: no string is built for the trace in hash mode.
+ * its delivery: no string is built for the trace in hash mode (nor in
+ * outcome mode, which hashes nothing).
  */
 import { checkDescribable, detailText, hashMessageDetail, DETAIL_LANE_A_OFFSET, DETAIL_LANE_B_OFFSET, type Detail } from './detail-hash.ts';
 import { describeMessage, type Message } from './messages.ts';
