@@ -106,15 +106,27 @@ for (let round = 0; round < ROUNDS; round++) {
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
 
+/** Simulated ms over wall ms of a round. */
+const ratio = (r: { readonly simulatedMs: number; readonly wallMs: number }) => r.simulatedMs / r.wallMs;
+
+/** A case's rounds, slowest first, and its median: the lower of the middle two when the rounds are even, a figure no faster than half of them. */
+function medianRound<R extends { readonly simulatedMs: number; readonly wallMs: number }>(measured: readonly R[]): { median: R; range: readonly [number, number] } {
+  const sorted = [...measured].sort((a, b) => ratio(a) - ratio(b));
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, range: [Math.round(ratio(sorted[0]!)), Math.round(ratio(sorted.at(-1)!))] };
+}
+
+/** The cases below the target. */
+const belowTarget = (rows: Record<string, { readonly simulatedPerWall: number }>) =>
+  Object.entries(rows)
+    .filter(([, row]) => row.simulatedPerWall < TARGET)
+    .map(([key]) => key);
+
 const rows: Record<string, Row> = {};
 for (const [key, measured] of rounds) {
-  const ratio = (r: Round) => r.simulatedMs / r.wallMs;
-  const sorted = [...measured].sort((a, b) => ratio(a) - ratio(b));
-  // The lower of the middle two when the rounds are even: a figure no faster than half the rounds.
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const { median, range } = medianRound(measured);
   const row: Row = {
     simulatedPerWall: Math.round(ratio(median)),
-    range: [Math.round(ratio(sorted[0]!)), Math.round(ratio(sorted.at(-1)!))],
+    range,
     msPerRun: Math.round((median.wallMs / RUNS) * 100) / 100,
     eventsPerRun: Math.round(median.events / RUNS),
     usPerEvent: Math.round(((median.wallMs * 1000) / median.events) * 100) / 100,
@@ -122,9 +134,7 @@ for (const [key, measured] of rounds) {
   rows[key] = row;
   process.stderr.write(`${key}: ${row.simulatedPerWall}x, rounds ${row.range[0]}-${row.range[1]}x (${row.msPerRun} ms and ${row.eventsPerRun} events a run, ${row.usPerEvent} µs an event)\n`);
 }
-const below = Object.entries(rows)
-  .filter(([, row]) => row.simulatedPerWall < TARGET)
-  .map(([key]) => key);
+const below = belowTarget(rows);
 
 // As `npm run sim` runs them: campaigns on one warm pool of a worker per core.
 const workers = availableParallelism();
@@ -147,16 +157,11 @@ for (let round = 0; round < CAMPAIGN_ROUNDS; round++) {
 await pool.close();
 const campaignRows: Record<string, { simulatedPerWall: number; range: readonly [number, number]; runsPerSec: number }> = {};
 for (const [key, measured] of campaignRounds) {
-  const ratio = (r: { simulatedMs: number; wallMs: number }) => r.simulatedMs / r.wallMs;
-  const sorted = [...measured].sort((a, b) => ratio(a) - ratio(b));
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  campaignRows[key] = { simulatedPerWall: Math.round(ratio(median)), range: [Math.round(ratio(sorted[0]!)), Math.round(ratio(sorted.at(-1)!))], runsPerSec: Math.round(CAMPAIGN_RUNS / (median.wallMs / 1000)) };
-  const row = campaignRows[key]!;
+  const { median, range } = medianRound(measured);
+  const row = { simulatedPerWall: Math.round(ratio(median)), range, runsPerSec: Math.round(CAMPAIGN_RUNS / (median.wallMs / 1000)) };
+  campaignRows[key] = row;
   process.stderr.write(`${key} campaign on ${workers} workers: ${row.simulatedPerWall}x, rounds ${row.range[0]}-${row.range[1]}x (${row.runsPerSec} runs/s)\n`);
 }
-const campaignBelow = Object.entries(campaignRows)
-  .filter(([, row]) => row.simulatedPerWall < TARGET)
-  .map(([key]) => key);
 process.stdout.write(
-  JSON.stringify({ runs: RUNS, rounds: ROUNDS, scenarios: rows, target: TARGET, below, campaigns: { workers, runs: CAMPAIGN_RUNS, rounds: CAMPAIGN_ROUNDS, scenarios: campaignRows, below: campaignBelow } }) + '\n',
+  JSON.stringify({ runs: RUNS, rounds: ROUNDS, scenarios: rows, target: TARGET, below, campaigns: { workers, runs: CAMPAIGN_RUNS, rounds: CAMPAIGN_ROUNDS, scenarios: campaignRows, below: belowTarget(campaignRows) } }) + '\n',
 );
