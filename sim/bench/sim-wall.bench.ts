@@ -1,6 +1,7 @@
 /**
  * `npm run bench:sim-wall`: how much faster than real time each scenario of
- * the incident library simulates, on one thread. For every scenario's
+ * the incident library simulates, on one thread and as campaigns on every
+ * core. For every scenario's
  * `holds` variants: BENCH_SIM_WALL_RUNS campaign runs (seed 1, runs 0..N-1,
  * the plans a campaign draws) in each of BENCH_SIM_WALL_ROUNDS rounds that
  * take the cases in turn, after at least BENCH_SIM_WALL_WARMUP runs and
@@ -23,9 +24,9 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { openPool } from '../cli/engine.ts';
 import { DEFAULT_SEARCH } from '../cli/args.ts';
-import type { CampaignSpec } from '../explore/campaign.ts';
+import { openPool } from '../cli/engine.ts';
+import { campaignSpec } from '../cli/run-campaign.ts';
 import { exploreRun } from '../explore/explore-run.ts';
 import { tuneGarbageCollectorForRuns } from '../explore/gc-tuning.ts';
 import { runCampaignOnPool } from '../explore/pool/run-campaign.ts';
@@ -140,7 +141,7 @@ const below = belowTarget(rows);
 const workers = availableParallelism();
 const pool = openPool({ workers });
 const campaignOf = ({ scenario, file, variant }: (typeof cases)[number]) => {
-  const spec: CampaignSpec = { scenario: scenario.id, variant, seed: SEED, runs: CAMPAIGN_RUNS, stopOnFailure: false, maxShrinkRuns: 500, search: DEFAULT_SEARCH };
+  const spec = campaignSpec(scenario, variant, SEED, CAMPAIGN_RUNS, false, { search: DEFAULT_SEARCH, lanes: undefined });
   return runCampaignOnPool(pool, { file, id: scenario.id }, scenario, spec);
 };
 for (const c of cases) await campaignOf(c);

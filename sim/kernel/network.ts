@@ -30,7 +30,7 @@ import { REQUEST_FAULT_DEFAULT_STATUS, type Json, type NodeId, type RequestFault
 import type { Kernel } from './kernel.ts';
 import { filterMatches, isFiltered, type LinkFilter } from './link-filter.ts';
 import { FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, type IncomingRequest, type Message, type Reply, type ResponseEvent, type TimeoutEvent } from './messages.ts';
-import type { Forwarding, NodeTask, PendingRequest, SimNode, Transport } from './node.ts';
+import type { NodeTask, PendingRequest, RequestRoute, SimNode, Transport } from './node.ts';
 import { RequestFaults } from './request-faults.ts';
 import type { Detail } from './trace.ts';
 import { ratio, type Ratio, type Rng } from './rng.ts';
@@ -169,17 +169,17 @@ export class Network implements Transport {
     this.transmit(from, to, message, 'message');
   }
 
-  request(from: SimNode, to: string, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string, onlyFailures = false): string {
+  request(from: SimNode, to: string, message: Message, timeoutMs: number, route?: RequestRoute): string {
     refuseKernelFields(from, message);
     const requestId = `${from.id}:${++from.requestCounter}`;
     // A process that has exited (in this very step) sends nothing and hears nothing.
     if (from.status === 'down') return requestId;
     const timeout = from.schedule(from.clock.trueDelayMs(timeoutMs), new RequestDeadline(this, from, requestId, to, message, timeoutMs));
-    const pending: PendingRequest =
-      forward === undefined && connection === undefined ? (onlyFailures ? { timeout, to, message, onlyFailures } : { timeout, to, message }) : { timeout, to, message, forward, connection, ...(onlyFailures ? { onlyFailures } : {}) };
+    const pending: PendingRequest = route === undefined ? { timeout, to, message } : { timeout, to, message, ...route };
     from.pending.set(requestId, pending);
     const withId = copyFields(message);
     withId.requestId = requestId;
+    const connection = route?.connection;
     if (connection === undefined) this.transmit(from, to, withId as unknown as Message, 'request');
     else this.connections.sendData(from, connection, withId as unknown as Message, 'request', requestId);
     return requestId;
@@ -223,7 +223,7 @@ export class Network implements Transport {
   }
 
   requestOn(from: SimNode, connection: string, message: Message, timeoutMs: number, onlyFailures = false): string {
-    return this.request(from, this.connections.peerOf(from, connection) ?? '', message, timeoutMs, undefined, connection, onlyFailures);
+    return this.request(from, this.connections.peerOf(from, connection) ?? '', message, timeoutMs, { connection, onlyFailures });
   }
 
   close(from: SimNode, connection: string): void {

@@ -163,23 +163,32 @@ export interface Forwarding {
   readonly reply?: ForwardOptions['reply'];
 }
 
+/** What a request carries besides its deadline, when it is more than a plain `io.request`. */
+export interface RequestRoute {
+  /** The connection it travels on (`io.requestOn`). */
+  readonly connection?: string;
+  /** The request it forwards (`io.forward`). */
+  readonly forward?: Forwarding;
+  /** A 2xx answer is not handed to the actor (see {@link RequestOptions.onlyFailures}). */
+  readonly onlyFailures?: boolean;
+}
+
+/** `io.request` with `onlyFailures`: one route for all of them. */
+const ONLY_FAILURES: RequestRoute = { onlyFailures: true };
+
 /** A request this node sent and is still waiting on. */
-export interface PendingRequest {
+export interface PendingRequest extends RequestRoute {
   readonly timeout: QueueEntry;
   /** The address it was sent to. */
   readonly to: NodeId;
   /** The message as the model sent it (the answer event carries it). */
   readonly message: Message;
-  readonly connection?: string;
-  readonly forward?: Forwarding;
-  /** A 2xx answer is not handed to the actor (see {@link RequestOptions.onlyFailures}). */
-  readonly onlyFailures?: true;
 }
 
 /** How the node reaches the network; implemented by the network. */
 export interface Transport {
   send(from: SimNode, to: NodeId, message: Message): void;
-  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number, forward?: Forwarding, connection?: string, onlyFailures?: boolean): string;
+  request(from: SimNode, to: NodeId, message: Message, timeoutMs: number, route?: RequestRoute): string;
   reply(from: SimNode, request: IncomingRequest, reply: Reply): void;
   connect(from: SimNode, to: NodeId, options: ConnectOptions): string;
   sendOn(from: SimNode, connection: string, message: Message): void;
@@ -284,7 +293,7 @@ export class SimNode {
         transport.send(node, to, message);
       },
       request(to, message, options) {
-        return transport.request(node, to, message, options.timeoutMs, undefined, undefined, options.onlyFailures === true);
+        return transport.request(node, to, message, options.timeoutMs, options.onlyFailures === true ? ONLY_FAILURES : undefined);
       },
       reply(request, reply) {
         transport.reply(node, request, reply);
@@ -292,7 +301,7 @@ export class SimNode {
       forward(request, to, options) {
         const { from: _from, requestId: _requestId, connection: _connection, ...fields } = request;
         const forwarding: Forwarding = options.reply === undefined ? { original: request } : { original: request, reply: options.reply };
-        return transport.request(node, to, options.message ?? (fields as Message), options.timeoutMs, forwarding);
+        return transport.request(node, to, options.message ?? (fields as Message), options.timeoutMs, { forward: forwarding });
       },
       connect(to, options = {}) {
         return transport.connect(node, to, options);
