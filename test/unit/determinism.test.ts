@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import canary from '../../scenarios/canary/lease.scenario.ts';
 import blip from '../../scenarios/tunnel/api-503-blip.scenario.ts';
 import registrationTimeout from '../../scenarios/dmsg/registration-timeout.scenario.ts';
-import { defineScenario, run, type AnyScenario, type FaultPlan, type RunOptions } from 'chaos-testbed';
+import { run, type AnyScenario, type FaultPlan } from 'chaos-testbed';
 import { drawPlan } from '../../sim/explore/explore-run.ts';
 import { selfCheck } from '../../sim/kernel/self-check.ts';
-import { probe } from '../fixtures/probe.ts';
+import { at, runProbes } from '../fixtures/scenario.ts';
 
 const plan: FaultPlan = {
   faults: [
@@ -70,21 +70,10 @@ describe('determinism', () => {
   });
 
   it('crashes on a message the trace cannot describe in every mode', () => {
-    const scenario = defineScenario({
-      id: 'test/bigint',
-      title: 'a BigInt in a message',
-      description: 'kernel test',
-      variants: { buggy: {}, fixed: {} },
-      durationMs: 5_000,
-      build(sim) {
-        const sender = sim.node('sender', probe, (io) => ({ io }));
-        sim.node('receiver', probe, (io) => ({ io }));
-        sim.at(1000, () => sender.send({ type: 'do', run: (io) => io.send('receiver', { type: 'count', n: 1n } as never) }));
-        return {};
-      },
-      invariants: () => [],
-    });
-    const outcomes = (['full', 'hash', 'outcome'] as const).map((traceMode) => run(scenario, 'buggy', 1, { faults: [] }, { traceMode } satisfies RunOptions).outcome);
+    const outcomes = (['full', 'hash', 'outcome'] as const).map(
+      (traceMode) =>
+        runProbes(['sender', 'receiver'], (sim, p) => at(sim, p.sender!, 1000, (io) => io.send('receiver', { type: 'count', n: 1n } as never)), { durationMs: 5_000, run: { traceMode } }).result.outcome,
+    );
     expect(outcomes[0]).toMatchObject({ kind: 'model-crash', node: 'sender' });
     expect(outcomes[1]).toEqual(outcomes[0]);
     expect(outcomes[2]).toEqual(outcomes[0]);
