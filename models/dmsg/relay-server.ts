@@ -18,7 +18,7 @@
  * not given up.
  */
 import { raise, setup } from 'xstate';
-import { answeredOk, isAnswer, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
+import { answeredOk, isAnswer, withLibraryAnswers, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import { ACCEPT_BACKLOG, DIAL_RETRY_MS, DIAL_TIMEOUT_MS, ENTRY_REFRESH_MS, MIN_SESSIONS, READ_TIMEOUT_FIX_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type ServerFlags = {
@@ -58,7 +58,6 @@ interface ServerContext extends ServerFlags {
 type Answer = ResponseEvent | TimeoutEvent;
 type ServerEvent =
   | IncomingRequest<{ readonly type: 'dial' }>
-  | IncomingRequest<{ readonly type: 'ping' }>
   | IncomingRequest<{ readonly type: 'relay-register'; readonly server: string }>
   | Answer
   | { readonly type: 'tick' }
@@ -145,10 +144,6 @@ function handle(d: Draft, event: ServerEvent): void {
   if (event.type === 'dial') {
     if (d.accepting) accept(d, event as IncomingRequest);
     else if (d.backlog.length < ACCEPT_BACKLOG) d.backlog = [...d.backlog, event as IncomingRequest];
-  } else if (event.type === 'ping') {
-    // A session this incarnation does not hold is gone: no echo.
-    const from = (event as IncomingRequest).from;
-    if (d.accepting && d.inbound.includes(from)) d.io.reply(event as IncomingRequest, { status: 200 });
   } else if (event.type === 'relay-register') {
     const request = event as IncomingRequest<{ type: 'relay-register'; server: string }>;
     if (d.inbound.includes(d.disc)) d.io.forward(request, d.disc, { timeoutMs: READ_TIMEOUT_FIX_MS + 5_000, message: { type: 'register', server: request.server }, reply: relayedReply });
@@ -172,7 +167,7 @@ function needsTick(c: ServerContext): boolean {
   return (c.peers.length > 0 && c.sessions.length + dialsInFlight(c) < MIN_SESSIONS) || (!c.registered && !registering(c));
 }
 
-export const relayServer = setup({
+export const relayServer = withLibraryAnswers(setup({
   types: {
     input: {} as ServerFlags & { io: NodeIO; disc: string; peers: readonly string[] },
     context: {} as ServerContext,
@@ -229,4 +224,8 @@ export const relayServer = setup({
     parked: { always: { guard: 'acceptLoopRunning', target: 'accepting' } },
     accepting: {},
   },
+}), {
+  // The session library echoes a peer's keepalive ping on a session this incarnation holds; the
+  // server's code never sees it. A session it does not hold is gone: no echo, and the peer's ping times out.
+  ping: (request, c) => (c.accepting && c.inbound.includes(request.from) ? { status: 200 } : undefined),
 });

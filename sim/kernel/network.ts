@@ -408,7 +408,10 @@ export class Network implements Transport {
   /** The actor gets the message. */
   private hand(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {
     this.kernel.record(target.id, 'deliver', senderId, description);
-    target.deliver(incoming(message as IncomingRequest, fromAddress, connection) as unknown as { type: string });
+    const event = incoming(message as IncomingRequest, fromAddress, connection);
+    // A request its machine's library answers (a keepalive ping) stops here; one-way messages have no requestId.
+    if (target.libraryAnswers !== undefined && event.requestId !== undefined && target.answerInLibrary(event)) return;
+    target.deliver(event as unknown as { type: string });
   }
 
   private answer(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, connection: string | undefined): void {

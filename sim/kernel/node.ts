@@ -30,6 +30,7 @@ import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 import { JoinedDetail, JoinedText } from './joined-text.ts';
+import { libraryAnswersOf, type LibraryAnswer } from './library-answers.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
 import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
@@ -263,6 +264,8 @@ export class SimNode {
   addressPerStart = false;
   /** The node's service pools, if it declares a capacity. */
   capacity: Capacity | undefined;
+  /** The requests its machine's libraries answer without the actor (see library-answers.ts). */
+  readonly libraryAnswers: ReadonlyMap<string, LibraryAnswer> | undefined;
   private actor: AnyActorRef | undefined;
   private deferred: QueueEntry[] = [];
   private stateKey = '';
@@ -272,11 +275,12 @@ export class SimNode {
     private readonly kernel: Kernel,
     readonly id: NodeId,
     private readonly program: NodeProgram,
-    transport: Transport,
+    private readonly transport: Transport,
     private readonly observer: NodeObserver,
     rng: Rng,
   ) {
     this.address = id;
+    this.libraryAnswers = libraryAnswersOf(program.machine);
     const node = this;
     // Methods, not arrows, and none reads `this` (a model may destructure
     // `io`): tsx compiles with esbuild's keepNames, which wraps each arrow of
@@ -469,6 +473,27 @@ export class SimNode {
   /** Hands an event to the actor now (callers have checked the node is up). */
   deliver(event: { readonly type: string; readonly [field: string]: unknown }): void {
     this.actor?.send(event);
+  }
+
+  /**
+   * Lets the machine's library answer `request` now, if it declares an
+   * answer for its type and the actor runs (callers have checked the node
+   * is up). Returns whether it did; if not, the actor is to hear it.
+   */
+  answerInLibrary(request: IncomingRequest): boolean {
+    const answer = this.libraryAnswers?.get(request.type);
+    if (answer === undefined) return false;
+    const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
+    if (snapshot?.status !== 'active') return false;
+    let reply: Reply | undefined;
+    try {
+      reply = answer(request, snapshot.context);
+    } catch (error) {
+      this.observer.modelError(this, error);
+      return true;
+    }
+    if (reply !== undefined) this.transport.reply(this, request, reply);
+    return true;
   }
 }
 
