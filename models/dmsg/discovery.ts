@@ -99,7 +99,8 @@ function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
       for (const server of storedEntries(d.io)) dial(d, server);
       return enqueue.raise({ type: 'ticker' }, { delay: DISC_TICKER_MS, id: 'ticker' });
     case 'ping-tick':
-      for (const server of d.state.sessions) d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS });
+      // The session's keepalive: its library takes the echo, and only a missed one reaches discovery.
+      for (const server of d.state.sessions) d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS, onlyFailures: true });
       return enqueue.raise({ type: 'ping-tick' }, { delay: SESSION_PING_MS, id: 'ping-tick' });
     case 'register': {
       // The POST has been read in full (the node's capacity queued it and cut off the slow ones).
@@ -112,7 +113,7 @@ function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
     case 'ping':
       return d.io.reply(event as IncomingRequest, { status: 200 });
     default: {
-      // A dial's or a ping's answer: the answer itself says which, and to whom.
+      // A dial's answer or a ping's failure: the answer itself says which, and to whom.
       const answer = event as ResponseEvent | TimeoutEvent;
       const server = 'status' in answer ? answer.from : answer.to;
       const dialed = answer.request.type === 'dial';
