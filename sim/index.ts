@@ -30,8 +30,8 @@ export type {
 export { always, eventually, eventuallyEach, sometimes, violated } from './kernel/invariants.ts';
 export type { Check, Invariant, Violation, WorldView } from './kernel/invariants.ts';
 export type { DurableStore, ForwardOptions, NodeIO, NodeStatus, RequestOptions } from './kernel/node.ts';
-export { withLibraryAnswers } from './kernel/library-answers.ts';
-export type { LibraryAnswer, LibraryAnswers } from './kernel/library-answers.ts';
+export { withLibrary } from './kernel/library.ts';
+export type { Library, LibraryAnswer, LibraryKeepalive } from './kernel/library.ts';
 export { answeredOk, FORWARD_TIMEOUT_REPLY, INJECTED_ERROR_BODY, isAnswer, messageSizeBytes } from './kernel/messages.ts';
 export { CONNECT_TIMEOUT_MS, RTO_MAX_MS, RTO_MIN_MS, SYN_RTO_MS, USER_TIMEOUT_MS } from './kernel/connections.ts';
 export type { CloseReason, ConnectionClosed, ConnectionInfo, ConnectionOpened, ConnectOptions } from './kernel/connections.ts';

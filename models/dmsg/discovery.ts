@@ -18,7 +18,7 @@
  * the timeout with 400 "unexpected EOF".
  */
 import { enqueueActions, setup } from 'xstate';
-import { answeredOk, type CapacitySpec, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
+import { answeredOk, withLibrary, type CapacitySpec, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import { DIAL_TIMEOUT_MS, DISC_RETRY_CAP_MS, DISC_RETRY_FIRST_MS, DISC_TICKER_MS, POST_READ_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type DiscoveryFlags = {
@@ -59,12 +59,10 @@ interface DiscoveryContext {
 type DiscoveryEvent =
   | IncomingRequest<{ readonly type: 'register'; readonly server: string }>
   | IncomingRequest<{ readonly type: 'lookup' }>
-  | IncomingRequest<{ readonly type: 'ping' }>
   | ResponseEvent
   | TimeoutEvent
   | { readonly type: 'redial'; readonly server: string }
-  | { readonly type: 'ticker' }
-  | { readonly type: 'ping-tick' };
+  | { readonly type: 'ticker' };
 
 /** The entries discovery holds (its store survives its restarts). */
 export function storedEntries(io: Pick<NodeIO, 'durable'>): string[] {
@@ -98,10 +96,6 @@ function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
     case 'ticker':
       for (const server of storedEntries(d.io)) dial(d, server);
       return enqueue.raise({ type: 'ticker' }, { delay: DISC_TICKER_MS, id: 'ticker' });
-    case 'ping-tick':
-      // The session's keepalive: its library takes the echo, and only a missed one reaches discovery.
-      for (const server of d.state.sessions) d.io.request(server, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS, onlyFailures: true });
-      return enqueue.raise({ type: 'ping-tick' }, { delay: SESSION_PING_MS, id: 'ping-tick' });
     case 'register': {
       // The POST has been read in full (the node's capacity queued it and cut off the slow ones).
       const entries = storedEntries(d.io);
@@ -110,8 +104,6 @@ function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
     }
     case 'lookup':
       return d.io.reply(event as IncomingRequest, { status: 200, body: { entries: storedEntries(d.io) } });
-    case 'ping':
-      return d.io.reply(event as IncomingRequest, { status: 200 });
     default: {
       // A dial's answer or a ping's failure: the answer itself says which, and to whom.
       const answer = event as ResponseEvent | TimeoutEvent;
@@ -130,7 +122,7 @@ function handle(d: Draft, event: DiscoveryEvent, enqueue: Enqueue): void {
   }
 }
 
-export const discovery = setup({
+export const discovery = withLibrary(setup({
   types: {
     input: {} as Pick<DiscoveryFlags, 'dialFrom'> & { io: NodeIO; servers: readonly string[] },
     context: {} as DiscoveryContext,
@@ -143,7 +135,6 @@ export const discovery = setup({
         // At start: the fix dials every configured server at once; the incident's registrar waits for its ticker.
         if (d.dialFrom === 'config') for (const server of d.servers) dial(d, server);
         else enqueue.raise({ type: 'ticker' }, { delay: DISC_TICKER_MS, id: 'ticker' });
-        enqueue.raise({ type: 'ping-tick' }, { delay: SESSION_PING_MS, id: 'ping-tick' });
       } else handle(d, event, enqueue);
     }),
   },
@@ -152,4 +143,9 @@ export const discovery = setup({
   context: ({ input }) => ({ ...input, state: { sessions: new Set(), dialing: new Set(), retryMs: new Map() } }),
   entry: 'handle',
   on: { '*': { actions: 'handle' } },
+}), {
+  // Discovery's session library: it echoes pings and pings the servers it holds sessions with; only a missed
+  // ping reaches discovery, which drops the session and dials again.
+  answers: { ping: () => ({ status: 200 }) },
+  keepalive: { message: { type: 'ping' }, everyMs: SESSION_PING_MS, timeoutMs: SESSION_PING_DEADLINE_MS, peers: (c) => c.state.sessions },
 });

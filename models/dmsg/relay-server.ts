@@ -18,7 +18,7 @@
  * not given up.
  */
 import { raise, setup } from 'xstate';
-import { answeredOk, isAnswer, withLibraryAnswers, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
+import { answeredOk, isAnswer, withLibrary, type IncomingRequest, type NodeIO, type ResponseEvent, type TimeoutEvent } from 'chaos-testbed';
 import { ACCEPT_BACKLOG, DIAL_RETRY_MS, DIAL_TIMEOUT_MS, ENTRY_REFRESH_MS, MIN_SESSIONS, READ_TIMEOUT_FIX_MS, SESSION_PING_DEADLINE_MS, SESSION_PING_MS } from './timing.ts';
 
 export type ServerFlags = {
@@ -60,8 +60,7 @@ type ServerEvent =
   | IncomingRequest<{ readonly type: 'dial' }>
   | IncomingRequest<{ readonly type: 'relay-register'; readonly server: string }>
   | Answer
-  | { readonly type: 'tick' }
-  | { readonly type: 'ping-tick' };
+  | { readonly type: 'tick' };
 
 /** The context as the model's action changes it. */
 type Draft = { -readonly [K in keyof ServerContext]: ServerContext[K] } & { readonly calls: Map<string, ServerContext['calls'] extends ReadonlyMap<string, infer C> ? C : never> };
@@ -150,9 +149,6 @@ function handle(d: Draft, event: ServerEvent): void {
     else d.io.reply(request, { status: 503, body: 'no route to discovery' });
   } else if (event.type === 'tick') {
     tick(d);
-  } else if (event.type === 'ping-tick') {
-    // The session's keepalive: its library answers the echo, and only a missed one reaches the server.
-    for (const peer of d.sessions) d.io.request(peer, { type: 'ping' }, { timeoutMs: SESSION_PING_DEADLINE_MS, onlyFailures: true });
   } else if (event.type === 'ping.timeout' || event.type === 'ping.response') {
     const peer = event.type === 'ping.timeout' ? (event as TimeoutEvent).to : (event as ResponseEvent).from;
     d.sessions = d.sessions.filter((s) => s !== peer);
@@ -167,13 +163,13 @@ function needsTick(c: ServerContext): boolean {
   return (c.peers.length > 0 && c.sessions.length + dialsInFlight(c) < MIN_SESSIONS) || (!c.registered && !registering(c));
 }
 
-export const relayServer = withLibraryAnswers(setup({
+export const relayServer = withLibrary(setup({
   types: {
     input: {} as ServerFlags & { io: NodeIO; disc: string; peers: readonly string[] },
     context: {} as ServerContext,
     events: {} as ServerEvent,
   },
-  delays: { TICK: DIAL_RETRY_MS, PING: SESSION_PING_MS },
+  delays: { TICK: DIAL_RETRY_MS },
   guards: {
     acceptLoopRunning: ({ context }) => context.accepting,
     // The transit client's loop runs every DIAL_RETRY_MS while it has work (sessions to dial for, a
@@ -191,8 +187,6 @@ export const relayServer = withLibraryAnswers(setup({
       (context as Draft).tickArmed = true;
     },
     armTick: raise({ type: 'tick' }, { delay: 'TICK', id: 'tick' }),
-    // Armed by its own tick, before the tick's work: one microstep a period.
-    armPing: raise({ type: 'ping-tick' }, { delay: 'PING', id: 'ping-tick' }),
   },
 }).createMachine({
   id: 'relay-server',
@@ -211,10 +205,8 @@ export const relayServer = withLibraryAnswers(setup({
     nextPeer: 0,
     tickArmed: false,
   }),
-  entry: 'armPing',
   on: {
     tick: { actions: ['disarmTick', 'handle'] },
-    'ping-tick': { actions: ['armPing', 'handle'] },
     '*': { actions: 'handle' },
   },
   always: { guard: 'tickNeeded', actions: ['markTickArmed', 'armTick'] },
@@ -225,7 +217,9 @@ export const relayServer = withLibraryAnswers(setup({
     accepting: {},
   },
 }), {
-  // The session library echoes a peer's keepalive ping on a session this incarnation holds; the
-  // server's code never sees it. A session it does not hold is gone: no echo, and the peer's ping times out.
-  ping: (request, c) => (c.accepting && c.inbound.includes(request.from) ? { status: 200 } : undefined),
+  // The session library, which the server's code never sees at work: it echoes a peer's keepalive ping on a
+  // session this incarnation holds (one it does not hold is gone: no echo, and the peer's ping times out),
+  // and pings the peers of its own sessions; only a missed ping reaches the server, which drops the session.
+  answers: { ping: (request, c) => (c.accepting && c.inbound.includes(request.from) ? { status: 200 } : undefined) },
+  keepalive: { message: { type: 'ping' }, everyMs: SESSION_PING_MS, timeoutMs: SESSION_PING_DEADLINE_MS, peers: (c) => c.sessions },
 });

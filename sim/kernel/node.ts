@@ -30,7 +30,7 @@ import { asXstateScheduler } from './guard.ts';
 import type { Kernel } from './kernel.ts';
 import type { IncomingRequest, Message, Reply, ResponseEvent, TimeoutEvent } from './messages.ts';
 import { JoinedDetail, JoinedText } from './joined-text.ts';
-import { libraryAnswersOf, type LibraryAnswer } from './library-answers.ts';
+import { libraryOf, type LibraryAnswer, type LibraryKeepalive } from './library.ts';
 import { NodeClock } from './node-clock.ts';
 import type { Rng } from './rng.ts';
 import { chargePendingEvent, isBudgetStop, microstepInspector, nodeActing } from './step-budget.ts';
@@ -264,8 +264,14 @@ export class SimNode {
   addressPerStart = false;
   /** The node's service pools, if it declares a capacity. */
   capacity: Capacity | undefined;
-  /** The requests its machine's libraries answer without the actor (see library-answers.ts). */
+  /** The requests its machine's libraries answer without the actor (see library.ts). */
   readonly libraryAnswers: ReadonlyMap<string, LibraryAnswer> | undefined;
+  /** Its machine's library keepalive, if it declares one (see library.ts). */
+  private readonly keepalive: LibraryKeepalive | undefined;
+  /** The keepalive's period, as a node task (one per node: its entries carry the incarnation). */
+  private readonly keepaliveTask: NodeTask = {
+    run: () => this.keepaliveTick(),
+  };
   private actor: AnyActorRef | undefined;
   private deferred: QueueEntry[] = [];
   private stateKey = '';
@@ -280,7 +286,9 @@ export class SimNode {
     rng: Rng,
   ) {
     this.address = id;
-    this.libraryAnswers = libraryAnswersOf(program.machine);
+    const library = libraryOf(program.machine);
+    this.libraryAnswers = library?.answers;
+    this.keepalive = library?.keepalive;
     const node = this;
     // Methods, not arrows, and none reads `this` (a model may destructure
     // `io`): tsx compiles with esbuild's keepNames, which wraps each arrow of
@@ -402,6 +410,7 @@ export class SimNode {
       },
     });
     actor.start();
+    if (this.keepalive !== undefined && this.status === 'up' && this.incarnation === incarnation) this.armKeepalive(this.keepalive);
   }
 
   /** Stops the node at once; nothing of its actor runs again. */
@@ -494,6 +503,26 @@ export class SimNode {
     }
     if (reply !== undefined) this.transport.reply(this, request, reply);
     return true;
+  }
+
+  private armKeepalive(keepalive: LibraryKeepalive): void {
+    this.schedule(this.clock.trueDelayMs(keepalive.everyMs), this.keepaliveTask);
+  }
+
+  /** One period of the library's keepalive: armed again first, as a timer that re-arms itself before its work, then a ping to each peer. */
+  private keepaliveTick(): void {
+    const keepalive = this.keepalive!;
+    const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
+    if (snapshot?.status !== 'active') return;
+    this.armKeepalive(keepalive);
+    let peers: Iterable<string>;
+    try {
+      peers = keepalive.peers(snapshot.context);
+    } catch (error) {
+      this.observer.modelError(this, error);
+      return;
+    }
+    for (const peer of peers) this.transport.request(this, peer, keepalive.message, keepalive.timeoutMs, ONLY_FAILURES);
   }
 }
 

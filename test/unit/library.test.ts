@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defineScenario, run, withLibraryAnswers, type AnyScenario, type Fault, type NodeIO, type RunResult } from 'chaos-testbed';
+import { defineScenario, run, withLibrary, type AnyScenario, type Fault, type NodeIO, type RunResult } from 'chaos-testbed';
 import { probe, type Received } from '../fixtures/probe.ts';
 
 /** A probe whose session library echoes pings while its reply status is 200, and stays silent otherwise. */
-const keepaliveServer = withLibraryAnswers(probe.provide({}), {
-  ping: (request, context) => (context.replyStatus === 200 && request.from === 'a' ? { status: 200 } : undefined),
-  boom: () => {
-    throw new Error('the library broke');
+const keepaliveServer = withLibrary(probe.provide({}), {
+  answers: {
+    ping: (request, context) => (context.replyStatus === 200 && request.from === 'a' ? { status: 200 } : undefined),
+    boom: () => {
+      throw new Error('the library broke');
+    },
   },
 });
 
@@ -43,7 +45,7 @@ function runIt(steps: readonly Step[], options: { plainB?: boolean; bStatus?: nu
 const ping: Step = [1000, (io) => void io.request('b', { type: 'ping' }, { timeoutMs: 2000 })];
 const heard = (received: readonly Received[]) => received.filter((r) => r.type !== 'do').map((r) => `${r.type}${r.status === undefined ? '' : ` ${r.status}`}${r.reason === undefined ? '' : ` ${r.reason}`}`);
 
-describe('withLibraryAnswers', () => {
+describe('withLibrary answers', () => {
   it('answers a request without the actor, and the trace is the one an actor answering at once makes', () => {
     const library = runIt([ping]);
     expect(heard(library.a)).toEqual(['ping.response 200']);
@@ -104,7 +106,71 @@ describe('withLibraryAnswers', () => {
   });
 
   it('refuses a second declaration for one machine, and an answer that is not a function', () => {
-    expect(() => withLibraryAnswers(keepaliveServer, { ping: () => undefined })).toThrow(/already has its library answers/);
-    expect(() => withLibraryAnswers(probe.provide({}), { ping: 'pong' as never })).toThrow(/the answer to 'ping' must be a function/);
+    expect(() => withLibrary(keepaliveServer, { answers: { ping: () => undefined } })).toThrow(/already has its library/);
+    expect(() => withLibrary(probe.provide({}), { answers: { ping: 'pong' as never } })).toThrow(/the answer to 'ping' must be a function/);
+  });
+});
+
+/** A probe whose library pings `b` every second from its start, once its actor has heard `start-pinging` (it reads the context each period). */
+const pinger = withLibrary(probe.provide({}), {
+  keepalive: { message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: (context) => (context.received.some((r) => r.type === 'start-pinging') ? ['b'] : []) },
+});
+
+/** `a` runs the pinger; `b` a plain probe answering with `bStatus`. */
+function runPinger(options: { faults?: Fault[]; bStatus?: number; durationMs?: number; startPingingAtMs?: readonly number[] } = {}) {
+  let nodes: { a: { snapshot(): unknown }; b: { snapshot(): unknown } } | undefined;
+  const s = defineScenario({
+    id: 'test/keepalive',
+    title: 'keepalive',
+    description: 'kernel test',
+    variants: { buggy: {}, fixed: {} },
+    durationMs: options.durationMs ?? 4_500,
+    build(sim) {
+      const a = sim.node('a', pinger, (io) => ({ io }));
+      const b = sim.node('b', probe, (io) => ({ io, replyStatus: options.bStatus ?? 200 }));
+      for (const atMs of options.startPingingAtMs ?? [1500]) sim.at(atMs, () => a.send({ type: 'start-pinging' }));
+      return (nodes = { a, b });
+    },
+    invariants: () => [],
+  });
+  const result = run(s, 'buggy', 1, { faults: options.faults ?? [] }, { traceMode: 'full' });
+  const received = (n: { snapshot(): unknown }) => ((n.snapshot() as { context: { received: Received[] } } | undefined)?.context.received ?? []);
+  const pingsSentAtMs = result.trace.filter((t) => t.node === 'a' && t.kind === 'send' && t.detail.startsWith('ping')).map((t) => t.atMs);
+  return { result, a: received(nodes!.a).filter((r) => r.type !== 'start-pinging'), b: received(nodes!.b), pingsSentAtMs };
+}
+
+describe('withLibrary keepalive', () => {
+  it('pings the peers the context lists, every period from the start, and keeps the echoes from the actor', () => {
+    const { a, b, pingsSentAtMs } = runPinger();
+    // Periods at 1, 2, 3 and 4 s; the context lists b from 1.5 s on.
+    expect(pingsSentAtMs).toEqual([2000, 3000, 4000]);
+    expect(heard(b)).toEqual(['ping', 'ping', 'ping']);
+    expect(heard(a)).toEqual([]);
+  });
+
+  it('hands a failed ping to the actor, as a timeout or an answer that is not 2xx', () => {
+    const cut: Fault = { kind: 'partition', atMs: 2900, durationMs: 200, from: 'a', to: 'b', oneWay: false };
+    expect(heard(runPinger({ faults: [cut] }).a)).toEqual(['ping.timeout deadline']);
+    expect(heard(runPinger({ bStatus: 503 }).a)).toEqual(['ping.response 503', 'ping.response 503', 'ping.response 503']);
+  });
+
+  it('stops with the incarnation and starts again from a restart', () => {
+    const crash: Fault = { kind: 'crash', node: 'a', atMs: 2500, downMs: 300 };
+    // Up again at 2.8 s with a fresh context: no peers until it hears start-pinging again.
+    expect(runPinger({ faults: [crash] }).pingsSentAtMs).toEqual([2000]);
+    // Heard again at 3 s: periods from 2.8 s.
+    expect(runPinger({ faults: [crash], startPingingAtMs: [1500, 3000], durationMs: 6_000 }).pingsSentAtMs).toEqual([2000, 3800, 4800, 5800]);
+  });
+
+  it('waits out a pause, and counts its next period from when it ran', () => {
+    const pause: Fault = { kind: 'pause', node: 'a', atMs: 1900, durationMs: 600 };
+    expect(runPinger({ faults: [pause], durationMs: 6_000 }).pingsSentAtMs).toEqual([2500, 3500, 4500, 5500]);
+  });
+
+  it('refuses a keepalive without a type, a period or a peers function', () => {
+    const declare = (keepalive: object) => () => withLibrary(probe.provide({}), { keepalive: keepalive as never });
+    expect(declare({ message: {}, everyMs: 1000, timeoutMs: 500, peers: () => [] })).toThrow(/keepalive.message needs a 'type'/);
+    expect(declare({ message: { type: 'ping' }, everyMs: 0, timeoutMs: 500, peers: () => [] })).toThrow(/keepalive.everyMs must be whole ms > 0, got 0/);
+    expect(declare({ message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: ['b'] })).toThrow(/keepalive.peers must be a function/);
   });
 });
