@@ -45,6 +45,7 @@ const KERNEL_FILES: Readonly<Record<string, CostItem>> = {
   'capacity.ts': 'network bookkeeping',
   'request-faults.ts': 'network bookkeeping',
   'link-filter.ts': 'network bookkeeping',
+  'library.ts': 'network bookkeeping',
   'checker.ts': 'invariant checks',
   'invariants.ts': 'invariant checks',
   'world-view.ts': 'invariant checks',
@@ -69,6 +70,8 @@ function byFunction(file: string, fn: string): CostItem | null | undefined {
   if (file === 'node.ts') {
     if (fn === 'start') return 'actor creation';
     if (fn === 'deliver') return 'xstate transitions';
+    // A library's pings and echoes are traffic the network carries for the node (its answer functions are model code).
+    if (fn === 'answerInLibrary' || fn === 'keepaliveTick' || fn === 'armKeepalive') return 'network bookkeeping';
     if (fn === 'SimNode') return 'world build';
     if (fn === 'stateKey') return 'coverage';
     if (fn === 'crash' || fn === 'pause' || fn === 'resume' || fn === 'exit') return 'fault injection';
