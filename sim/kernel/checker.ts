@@ -10,6 +10,7 @@
  */
 import {
   evaluate,
+  holds,
   normalise,
   type AlwaysInvariant,
   type EventuallyEachInvariant,
@@ -79,7 +80,7 @@ export class InvariantChecker {
     // downgrade was attempted" and breaks "no silent downgrade").
     for (let i = this.sometimesLeft.length - 1; i >= 0; i--) {
       const goal = this.sometimesLeft[i]!;
-      if (evaluate(goal, world) === undefined) {
+      if (holds(goal, world)) {
         this.reached.push(goal.name);
         this.sometimesLeft.splice(i, 1);
       }

@@ -144,6 +144,17 @@ export function evaluate(invariant: AlwaysInvariant | EventuallyInvariant | Some
   return normalise(invariant.name, invariant.check(world));
 }
 
+/**
+ * Whether a check holds, for a caller that needs no reason when it does not
+ * (a `sometimes` goal is asked after every step until reached: making its
+ * "does not hold" violation each time cost a string and an object a step).
+ */
+export function holds(invariant: SometimesInvariant, world: WorldView): boolean {
+  const result = invariant.check(world);
+  // A check may also answer undefined (the same as true for normalise).
+  return result === true || result === undefined;
+}
+
 /** `undefined` for a check that holds, the violation otherwise. */
 export function normalise(name: string, result: Check): Violation | undefined {
   if (result === true) return undefined;
