@@ -54,8 +54,13 @@ export interface NodeLibrary {
   readonly keepalive: LibraryKeepalive | undefined;
 }
 
-/** The declared library of each machine (a machine is the model, so it holds for every node that runs it). */
-const declared = new WeakMap<AnyStateMachine, NodeLibrary>();
+/**
+ * The declared library of each machine definition: a machine is the model,
+ * so it holds for every node that runs it, and keyed by the definition
+ * (`machine.config`) it holds too for the machines `provide()` makes from it,
+ * which share that definition and only swap implementations.
+ */
+const declared = new WeakMap<object, NodeLibrary>();
 
 /**
  * Declares what `machine`'s own libraries do without its actor, as a
@@ -73,7 +78,9 @@ const declared = new WeakMap<AnyStateMachine, NodeLibrary>();
  *   own timers do.
  *
  * Neither costs an interpreter step. The trace shows what the network
- * carried, as if the actor had sent and answered at once.
+ * carried, as if the actor had sent and answered at once. The library
+ * belongs to the machine's definition: a machine made from it with
+ * `provide()` (other guards for a variant, say) has it too.
  *
  * @returns `machine` itself, so a model can export the result
  *
@@ -86,7 +93,7 @@ const declared = new WeakMap<AnyStateMachine, NodeLibrary>();
  */
 export function withLibrary<M extends AnyStateMachine>(machine: M, library: Library<ContextFrom<M>>): M {
   const named = `withLibrary: machine '${machine.id}'`;
-  if (declared.has(machine)) throw new Error(`${named} already has its library; declare it in one call`);
+  if (declared.has(machine.config)) throw new Error(`${named} already has its library (declared on it or on the machine it was provided from); declare it in one call`);
   const answers = new Map<string, LibraryAnswer>();
   for (const [type, answer] of Object.entries(library.answers ?? {})) {
     if (typeof answer !== 'function') throw new Error(`${named}: the answer to '${type}' must be a function of (request, context), got ${typeof answer}`);
@@ -94,7 +101,7 @@ export function withLibrary<M extends AnyStateMachine>(machine: M, library: Libr
   }
   const keepalive = library.keepalive as LibraryKeepalive | undefined;
   if (keepalive !== undefined) checkKeepalive(named, keepalive);
-  declared.set(machine, { answers: answers.size > 0 ? answers : undefined, keepalive });
+  declared.set(machine.config, { answers: answers.size > 0 ? answers : undefined, keepalive });
   return machine;
 }
 
@@ -109,5 +116,5 @@ function checkKeepalive(named: string, keepalive: LibraryKeepalive): void {
 
 /** The library declared for `machine`, or `undefined` (most machines do everything in their actor). */
 export function libraryOf(machine: AnyStateMachine): NodeLibrary | undefined {
-  return declared.get(machine);
+  return declared.get(machine.config);
 }

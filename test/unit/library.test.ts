@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { defineScenario, run, withLibrary, type AnyScenario, type Fault, type NodeIO, type RunResult } from 'chaos-testbed';
 import { probe, type Received } from '../fixtures/probe.ts';
 
+/** A probe machine with a definition of its own (a library belongs to a definition, which `provide()` shares). */
+const freshProbe = () => createMachine({ ...probe.config }, probe.implementations) as unknown as typeof probe;
+
 /** A probe whose session library echoes pings while its reply status is 200, and stays silent otherwise. */
-const keepaliveServer = withLibrary(probe.provide({}), {
+const keepaliveServer = withLibrary(freshProbe(), {
   answers: {
     ping: (request, context) => (context.replyStatus === 200 && request.from === 'a' ? { status: 200 } : undefined),
     boom: () => {
@@ -15,7 +19,7 @@ const keepaliveServer = withLibrary(probe.provide({}), {
 type Step = readonly [atMs: number, run: (io: NodeIO) => void];
 
 /** `a` (a plain probe) runs `steps` against `b`, which is the keepalive server or, with `plainB`, a plain probe that answers in its actor. */
-function scenario(steps: readonly Step[], options: { plainB?: boolean; bStatus?: number } = {}): AnyScenario {
+function scenario(steps: readonly Step[], options: { plainB?: boolean; bMachine?: typeof probe; bStatus?: number } = {}): AnyScenario {
   return defineScenario({
     id: 'test/library-answers',
     title: 'library answers',
@@ -24,7 +28,7 @@ function scenario(steps: readonly Step[], options: { plainB?: boolean; bStatus?:
     durationMs: 10_000,
     build(sim) {
       const a = sim.node('a', probe, (io) => ({ io }));
-      const b = sim.node('b', options.plainB === true ? probe : keepaliveServer, (io) => ({ io, replyStatus: options.bStatus ?? 200 }));
+      const b = sim.node('b', options.plainB === true ? probe : (options.bMachine ?? keepaliveServer), (io) => ({ io, replyStatus: options.bStatus ?? 200 }));
       for (const [atMs, fn] of steps) sim.at(atMs, () => a.send({ type: 'do', run: fn }));
       return { a, b };
     },
@@ -32,7 +36,7 @@ function scenario(steps: readonly Step[], options: { plainB?: boolean; bStatus?:
   });
 }
 
-function runIt(steps: readonly Step[], options: { plainB?: boolean; bStatus?: number; faults?: Fault[] } = {}): { result: RunResult; a: readonly Received[]; b: readonly Received[] } {
+function runIt(steps: readonly Step[], options: { plainB?: boolean; bMachine?: typeof probe; bStatus?: number; faults?: Fault[] } = {}): { result: RunResult; a: readonly Received[]; b: readonly Received[] } {
   let nodes: { a: { snapshot(): unknown }; b: { snapshot(): unknown } } | undefined;
   const s = scenario(steps, options);
   const build = s.build.bind(s);
@@ -105,14 +109,23 @@ describe('withLibrary answers', () => {
     expect(JSON.stringify(result.outcome)).toContain('the library broke');
   });
 
+  it('holds for a machine provided from the declared one, and not for the machine it was declared beside', () => {
+    const provided = keepaliveServer.provide({});
+    const { a, b } = runIt([ping], { bMachine: provided });
+    expect(heard(a)).toEqual(['ping.response 200']);
+    expect(heard(b)).toEqual([]);
+    expect(() => withLibrary(provided, { answers: {} })).toThrow(/already has its library/);
+    expect(() => withLibrary(freshProbe(), { answers: {} })).not.toThrow();
+  });
+
   it('refuses a second declaration for one machine, and an answer that is not a function', () => {
     expect(() => withLibrary(keepaliveServer, { answers: { ping: () => undefined } })).toThrow(/already has its library/);
-    expect(() => withLibrary(probe.provide({}), { answers: { ping: 'pong' as never } })).toThrow(/the answer to 'ping' must be a function/);
+    expect(() => withLibrary(freshProbe(), { answers: { ping: 'pong' as never } })).toThrow(/the answer to 'ping' must be a function/);
   });
 });
 
 /** A probe whose library pings `b` every second from its start, once its actor has heard `start-pinging` (it reads the context each period). */
-const pinger = withLibrary(probe.provide({}), {
+const pinger = withLibrary(freshProbe(), {
   keepalive: { message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: (context) => (context.received.some((r) => r.type === 'start-pinging') ? ['b'] : []) },
 });
 
@@ -168,7 +181,7 @@ describe('withLibrary keepalive', () => {
   });
 
   it('refuses a keepalive without a type, a period or a peers function', () => {
-    const declare = (keepalive: object) => () => withLibrary(probe.provide({}), { keepalive: keepalive as never });
+    const declare = (keepalive: object) => () => withLibrary(freshProbe(), { keepalive: keepalive as never });
     expect(declare({ message: {}, everyMs: 1000, timeoutMs: 500, peers: () => [] })).toThrow(/keepalive.message needs a 'type'/);
     expect(declare({ message: { type: 'ping' }, everyMs: 0, timeoutMs: 500, peers: () => [] })).toThrow(/keepalive.everyMs must be whole ms > 0, got 0/);
     expect(declare({ message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: ['b'] })).toThrow(/keepalive.peers must be a function/);
