@@ -494,14 +494,12 @@ export class SimNode {
     if (answer === undefined) return false;
     const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
     if (snapshot?.status !== 'active') return false;
-    let reply: Reply | undefined;
     try {
-      reply = answer(request, snapshot.context);
+      const reply = answer(request, snapshot.context);
+      if (reply !== undefined) this.transport.reply(this, request, reply);
     } catch (error) {
-      this.observer.modelError(this, error);
-      return true;
+      this.libraryFailed(error);
     }
-    if (reply !== undefined) this.transport.reply(this, request, reply);
     return true;
   }
 
@@ -515,14 +513,20 @@ export class SimNode {
     const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
     if (snapshot?.status !== 'active') return;
     this.armKeepalive(keepalive);
-    let peers: Iterable<string>;
     try {
-      peers = keepalive.peers(snapshot.context);
+      for (const peer of keepalive.peers(snapshot.context)) this.transport.request(this, peer, keepalive.message, keepalive.timeoutMs, ONLY_FAILURES);
     } catch (error) {
-      this.observer.modelError(this, error);
-      return;
+      this.libraryFailed(error);
     }
-    for (const peer of peers) this.transport.request(this, peer, keepalive.message, keepalive.timeoutMs, ONLY_FAILURES);
+  }
+
+  /**
+   * The library's code threw (the model's answer or peers function, or a
+   * request to no node): a model crash, as if its actor had thrown. A
+   * budget stop is the run's outcome already (see step-budget.ts).
+   */
+  private libraryFailed(error: unknown): void {
+    if (!isBudgetStop(error)) this.observer.modelError(this, error);
   }
 }
 

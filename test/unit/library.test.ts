@@ -180,6 +180,22 @@ describe('withLibrary keepalive', () => {
     expect(runPinger({ faults: [pause], durationMs: 6_000 }).pingsSentAtMs).toEqual([2500, 3500, 4500, 5500]);
   });
 
+  it('ends the run as a model crash of the node whose keepalive pings no node', () => {
+    const lost = withLibrary(freshProbe(), { keepalive: { message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: () => ['nobody'] } });
+    const s = defineScenario({
+      id: 'test/keepalive-nobody',
+      title: 'keepalive to nobody',
+      description: 'kernel test',
+      variants: { buggy: {}, fixed: {} },
+      durationMs: 3_000,
+      build: (sim) => ({ a: sim.node('a', lost, (io) => ({ io })) }),
+      invariants: () => [],
+    });
+    const { outcome } = run(s, 'buggy', 1, { faults: [] });
+    expect(outcome.kind).toBe('model-crash');
+    expect(JSON.stringify(outcome)).toContain("'nobody', which is no node of this scenario");
+  });
+
   it('refuses a keepalive without a type, a period or a peers function', () => {
     const declare = (keepalive: object) => () => withLibrary(freshProbe(), { keepalive: keepalive as never });
     expect(declare({ message: {}, everyMs: 1000, timeoutMs: 500, peers: () => [] })).toThrow(/keepalive.message needs a 'type'/);
