@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { defineScenario, run, withLibrary, type AnyScenario, type Fault, type NodeIO, type RunResult } from 'chaos-testbed';
+import { withLibrary, type Fault, type NodeIO, type RunResult } from 'chaos-testbed';
+import { at, runProbes } from '../fixtures/scenario.ts';
 import { probe, type Received } from '../fixtures/probe.ts';
 
 /** A probe machine with a definition of its own (a library belongs to a definition, which `provide()` shares). */
@@ -18,32 +19,16 @@ const keepaliveServer = withLibrary(freshProbe(), {
 
 type Step = readonly [atMs: number, run: (io: NodeIO) => void];
 
-/** `a` (a plain probe) runs `steps` against `b`, which is the keepalive server or, with `plainB`, a plain probe that answers in its actor. */
-function scenario(steps: readonly Step[], options: { plainB?: boolean; bMachine?: typeof probe; bStatus?: number } = {}): AnyScenario {
-  return defineScenario({
-    id: 'test/library-answers',
-    title: 'library answers',
-    description: 'kernel test',
-    variants: { buggy: {}, fixed: {} },
-    durationMs: 10_000,
-    build(sim) {
-      const a = sim.node('a', probe, (io) => ({ io }));
-      const b = sim.node('b', options.plainB === true ? probe : (options.bMachine ?? keepaliveServer), (io) => ({ io, replyStatus: options.bStatus ?? 200 }));
-      for (const [atMs, fn] of steps) sim.at(atMs, () => a.send({ type: 'do', run: fn }));
-      return { a, b };
-    },
-    invariants: () => [],
-  });
-}
-
+/** `a` (a plain probe) runs `steps` against `b`, which is the keepalive server, `bMachine`, or with `plainB` a plain probe that answers in its actor. */
 function runIt(steps: readonly Step[], options: { plainB?: boolean; bMachine?: typeof probe; bStatus?: number; faults?: Fault[] } = {}): { result: RunResult; a: readonly Received[]; b: readonly Received[] } {
-  let nodes: { a: { snapshot(): unknown }; b: { snapshot(): unknown } } | undefined;
-  const s = scenario(steps, options);
-  const build = s.build.bind(s);
-  const watched = { ...s, build: (sim: never, flags: never) => (nodes = build(sim, flags) as never) } as AnyScenario;
-  const result = run(watched, 'buggy', 1, { faults: options.faults ?? [] }, { traceMode: 'full' });
-  const received = (n: { snapshot(): unknown }) => ((n.snapshot() as { context: { received: Received[] } } | undefined)?.context.received ?? []);
-  return { result, a: received(nodes!.a), b: received(nodes!.b) };
+  const b = options.plainB === true ? probe : (options.bMachine ?? keepaliveServer);
+  const { result, received } = runProbes(['a', 'b'], (sim, p) => steps.forEach(([atMs, fn]) => at(sim, p.a!, atMs, fn)), {
+    machines: { b },
+    replyStatus: options.bStatus,
+    plan: { faults: options.faults ?? [] },
+    durationMs: 10_000,
+  });
+  return { result, a: received('a'), b: received('b') };
 }
 
 const ping: Step = [1000, (io) => void io.request('b', { type: 'ping' }, { timeoutMs: 2000 })];
@@ -129,27 +114,16 @@ const pinger = withLibrary(freshProbe(), {
   keepalive: { message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: (context) => (context.received.some((r) => r.type === 'start-pinging') ? ['b'] : []) },
 });
 
-/** `a` runs the pinger; `b` a plain probe answering with `bStatus`. */
+/** `a` runs the pinger, told to start pinging at `startPingingAtMs`; `b` is a plain probe answering with `bStatus`. */
 function runPinger(options: { faults?: Fault[]; bStatus?: number; durationMs?: number; startPingingAtMs?: readonly number[] } = {}) {
-  let nodes: { a: { snapshot(): unknown }; b: { snapshot(): unknown } } | undefined;
-  const s = defineScenario({
-    id: 'test/keepalive',
-    title: 'keepalive',
-    description: 'kernel test',
-    variants: { buggy: {}, fixed: {} },
+  const { result, received } = runProbes(['a', 'b'], (sim, p) => (options.startPingingAtMs ?? [1500]).forEach((atMs) => sim.at(atMs, () => p.a!.send({ type: 'start-pinging' }))), {
+    machines: { a: pinger },
+    replyStatus: options.bStatus,
+    plan: { faults: options.faults ?? [] },
     durationMs: options.durationMs ?? 4_500,
-    build(sim) {
-      const a = sim.node('a', pinger, (io) => ({ io }));
-      const b = sim.node('b', probe, (io) => ({ io, replyStatus: options.bStatus ?? 200 }));
-      for (const atMs of options.startPingingAtMs ?? [1500]) sim.at(atMs, () => a.send({ type: 'start-pinging' }));
-      return (nodes = { a, b });
-    },
-    invariants: () => [],
   });
-  const result = run(s, 'buggy', 1, { faults: options.faults ?? [] }, { traceMode: 'full' });
-  const received = (n: { snapshot(): unknown }) => ((n.snapshot() as { context: { received: Received[] } } | undefined)?.context.received ?? []);
   const pingsSentAtMs = result.trace.filter((t) => t.node === 'a' && t.kind === 'send' && t.detail.startsWith('ping')).map((t) => t.atMs);
-  return { result, a: received(nodes!.a).filter((r) => r.type !== 'start-pinging'), b: received(nodes!.b), pingsSentAtMs };
+  return { result, a: received('a').filter((r) => r.type !== 'start-pinging'), b: received('b'), pingsSentAtMs };
 }
 
 describe('withLibrary keepalive', () => {
@@ -182,16 +156,7 @@ describe('withLibrary keepalive', () => {
 
   it('ends the run as a model crash of the node whose keepalive pings no node', () => {
     const lost = withLibrary(freshProbe(), { keepalive: { message: { type: 'ping' }, everyMs: 1000, timeoutMs: 500, peers: () => ['nobody'] } });
-    const s = defineScenario({
-      id: 'test/keepalive-nobody',
-      title: 'keepalive to nobody',
-      description: 'kernel test',
-      variants: { buggy: {}, fixed: {} },
-      durationMs: 3_000,
-      build: (sim) => ({ a: sim.node('a', lost, (io) => ({ io })) }),
-      invariants: () => [],
-    });
-    const { outcome } = run(s, 'buggy', 1, { faults: [] });
+    const { outcome } = runProbes(['a'], () => {}, { machines: { a: lost }, durationMs: 3_000 }).result;
     expect(outcome.kind).toBe('model-crash');
     expect(JSON.stringify(outcome)).toContain("'nobody', which is no node of this scenario");
   });
