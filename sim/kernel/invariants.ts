@@ -59,9 +59,32 @@ export interface Violation {
 /** What a check returns: `true` when it holds; `false` or a {@link Violation} when not. */
 export type Check = boolean | Violation;
 
-/** Says why a check does not hold, with the values a reviewer needs to see. */
-export function violated(detail: string, values: Readonly<Record<string, Json>> = {}): Violation {
-  return { violated: true, detail, values };
+/**
+ * Says why a check does not hold, with the values a reviewer needs to see.
+ *
+ * `detail` may be a function that makes the text: it is called only if the
+ * testbed reports this violation, in the step the check ran. Use it for an
+ * explanation that costs something to build in a check the testbed asks
+ * after every step while it does not hold yet (an `eventually` or a
+ * `sometimes`), whose answers are mostly read as a plain no.
+ */
+export function violated(detail: string | (() => string), values: Readonly<Record<string, Json>> = {}): Violation {
+  return typeof detail === 'string' ? { violated: true, detail, values } : new ExplainedLater(detail, values);
+}
+
+/** A violation whose text is made the first time it is read (a class, so its getter is not made per object). */
+class ExplainedLater implements Violation {
+  readonly violated = true;
+  private text: string | undefined;
+
+  constructor(
+    private readonly explain: () => string,
+    readonly values: Readonly<Record<string, Json>>,
+  ) {}
+
+  get detail(): string {
+    return (this.text ??= String(this.explain()));
+  }
 }
 
 interface InvariantBase {
