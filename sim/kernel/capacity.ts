@@ -83,7 +83,7 @@ class Pool {
     const timeout = this.spec.timeout;
     if (timeout !== undefined) {
       this.node.schedule(timeout.afterMs, {
-        run: () => {
+        run() {
           if (entry.done) return;
           entry.done = true;
           work.reject({ status: timeout.status, body: timeout.body ?? null }, `not served within ${timeout.afterMs}ms (waited in the queue)`);
@@ -120,11 +120,19 @@ class Pool {
     const timeout = this.spec.timeout;
     const untilDeadlineMs = timeout === undefined ? Number.POSITIVE_INFINITY : arrivedMs + timeout.afterMs - this.kernel.nowMs;
     // Tasks are the node's: a crash makes them stale, and `reset` has already counted the work as lost.
+    // Tasks as methods, not arrows (see NodeTask).
+    const pool = this;
     if (serviceMs <= untilDeadlineMs) {
-      this.node.schedule(serviceMs, { run: () => this.end(work, () => work.serve()) });
+      this.node.schedule(serviceMs, {
+        run() {
+          pool.end(work, () => work.serve());
+        },
+      });
     } else {
       this.node.schedule(untilDeadlineMs, {
-        run: () => this.end(work, () => work.reject({ status: timeout!.status, body: timeout!.body ?? null }, `not served within ${timeout!.afterMs}ms (cut off in service)`)),
+        run() {
+          pool.end(work, () => work.reject({ status: timeout!.status, body: timeout!.body ?? null }, `not served within ${timeout!.afterMs}ms (cut off in service)`));
+        },
       });
     }
   }

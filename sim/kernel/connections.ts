@@ -177,9 +177,10 @@ export class Connections {
     this.register(from, conn);
     this.push(conn, 'forward', 'syn', undefined, undefined, `connect ${id}`);
     const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+    const connections = this;
     from.schedule(from.clock.trueDelayMs(timeoutMs), {
-      run: () => {
-        if (conn.initiator.open && !conn.initiator.established) this.closeEnd(conn, conn.initiator, 'timeout', `connect not answered within ${timeoutMs}ms`);
+      run() {
+        if (conn.initiator.open && !conn.initiator.established) connections.closeEnd(conn, conn.initiator, 'timeout', `connect not answered within ${timeoutMs}ms`);
       },
     });
     return id;
@@ -191,7 +192,14 @@ export class Connections {
     const end = conn === undefined ? undefined : this.endOf(conn, from);
     if (conn === undefined || end === undefined || !end.alive()) {
       this.kernel.record(from.id, 'drop', conn === undefined ? '' : this.peerEndNode(conn, from).id, `${message.type}: connection ${id} is closed`);
-      if (requestId !== undefined) from.schedule(0, { run: () => this.network.failPending(from, requestId, `connection ${id} is closed`) });
+      const network = this.network;
+      if (requestId !== undefined) {
+        from.schedule(0, {
+          run() {
+            network.failPending(from, requestId, `connection ${id} is closed`);
+          },
+        });
+      }
       return;
     }
     if (requestId !== undefined) end.pending.add(requestId);
@@ -381,12 +389,13 @@ export class Connections {
         const role = segment.role!;
         const fromAddress = receiver === conn.initiator ? conn.acceptor!.address : conn.initiator.address;
         // Through the node's queue, so a paused node gets them in order when it wakes.
+        const connections = this;
         node.schedule(0, {
-          run: () => {
+          run() {
             // A reset that came in meanwhile discards what was not read yet.
-            if (!receiver.open) return void this.kernel.record(senderId, 'drop', node.id, `${detailText(segment.label)}: the connection was reset before it was read`);
+            if (!receiver.open) return void connections.kernel.record(senderId, 'drop', node.id, `${detailText(segment.label)}: the connection was reset before it was read`);
             if (role === 'response') receiver.pending.delete((message as { requestId?: string }).requestId ?? '');
-            this.network.frontEnd(node, senderId, fromAddress, message, segment.label, role, conn.id);
+            connections.network.frontEnd(node, senderId, fromAddress, message, segment.label, role, conn.id);
           },
         });
       }
@@ -425,11 +434,12 @@ export class Connections {
     const pending = [...end.pending];
     end.pending.clear();
     const peer = end === conn.initiator ? conn.acceptorAddress : conn.initiator.address;
+    const connections = this;
     end.node.schedule(0, {
-      run: () => {
-        for (const requestId of pending) this.network.failPending(end.node, requestId, why);
+      run() {
+        for (const requestId of pending) connections.network.failPending(end.node, requestId, why);
         if (reason !== undefined) {
-          this.kernel.record(end.node.id, 'note', this.peerEndNode(conn, end.node).id, `connection ${conn.id}: ${why}`);
+          connections.kernel.record(end.node.id, 'note', connections.peerEndNode(conn, end.node).id, `connection ${conn.id}: ${why}`);
           end.node.deliver({ type: 'connection.closed', connection: conn.id, peer, reason });
         }
       },
@@ -437,6 +447,10 @@ export class Connections {
   }
 
   private event(end: End, event: ConnectionOpened): void {
-    end.node.schedule(0, { run: () => end.node.deliver(event as unknown as { type: string }) });
+    end.node.schedule(0, {
+      run() {
+        end.node.deliver(event as unknown as { type: string });
+      },
+    });
   }
 }

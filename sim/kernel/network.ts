@@ -394,14 +394,20 @@ export class Network implements Transport {
 
   /** A request or message waiting for the node's capacity. */
   private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, role: MessageRole, connection: string | undefined): Work {
+    const network = this;
+    // Methods, not arrows: tsx (esbuild's keepNames) names each arrow of an object literal every time the literal is made, once per queued request here.
     return {
       type: message.type,
-      serve: () => this.hand(target, senderId, fromAddress, message, description, connection),
-      reject: (reply, why) => {
-        this.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${reply.status}: ${why}`);
-        if (role === 'request') this.reply(target, incoming(message as IncomingRequest, fromAddress, connection), reply);
+      serve() {
+        network.hand(target, senderId, fromAddress, message, description, connection);
       },
-      lose: () => this.kernel.record(senderId, 'drop', target.id, `${message.type}: lost with ${target.id}'s queue`),
+      reject(reply, why) {
+        network.kernel.record(target.id, 'note', senderId, `front end answered ${message.type} with ${reply.status}: ${why}`);
+        if (role === 'request') network.reply(target, incoming(message as IncomingRequest, fromAddress, connection), reply);
+      },
+      lose() {
+        network.kernel.record(senderId, 'drop', target.id, `${message.type}: lost with ${target.id}'s queue`);
+      },
     };
   }
 

@@ -222,7 +222,13 @@ export interface NodeProgram<M extends AnyStateMachine = AnyStateMachine> {
   readonly input: (io: NodeIO) => unknown;
 }
 
-/** Work scheduled for a node: `run` when it comes due, `stale` if the node crashed meanwhile. */
+/**
+ * Work scheduled for a node: `run` when it comes due, `stale` if the node
+ * crashed meanwhile. Write one as methods (`{ run() { ... } }`), not arrow
+ * properties: tsx compiles with esbuild's keepNames, which names each arrow
+ * of an object literal every time the literal is made (a property
+ * definition per task, on paths that make one per message).
+ */
 export interface NodeTask {
   run(): void;
   stale?(): void;

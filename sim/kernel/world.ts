@@ -216,7 +216,12 @@ function handleFor<M extends AnyStateMachine>(node: SimNode, network: Network): 
       return node.localNowMs();
     },
     send(event) {
-      if (node.status !== 'down') node.schedule(0, { run: () => node.deliver(event as { type: string }) });
+      if (node.status === 'down') return;
+      node.schedule(0, {
+        run() {
+          node.deliver(event as { type: string });
+        },
+      });
     },
     start() {
       if (node.status === 'down') node.start();
