@@ -395,7 +395,7 @@ export class Network implements Transport {
   /** A request or message waiting for the node's capacity. */
   private work(target: SimNode, senderId: NodeId, fromAddress: string, message: Message, description: Detail, role: MessageRole, connection: string | undefined): Work {
     const network = this;
-    // Methods, not arrows: tsx (esbuild's keepNames) names each arrow of an object literal every time the literal is made, once per queued request here.
+    // Methods, not arrows, as for a NodeTask: one literal per queued request.
     return {
       type: message.type,
       serve() {

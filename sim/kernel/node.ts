@@ -275,9 +275,7 @@ export class SimNode {
   /** Its machine's library keepalive, if it declares one (see library.ts). */
   private readonly keepalive: LibraryKeepalive | undefined;
   /** The keepalive's period, as a node task (one per node: its entries carry the incarnation). */
-  private readonly keepaliveTask: NodeTask = {
-    run: () => this.keepaliveTick(),
-  };
+  private readonly keepaliveTask: NodeTask;
   private actor: AnyActorRef | undefined;
   private deferred: QueueEntry[] = [];
   private stateKey = '';
@@ -296,6 +294,11 @@ export class SimNode {
     this.libraryAnswers = library?.answers;
     this.keepalive = library?.keepalive;
     const node = this;
+    this.keepaliveTask = {
+      run() {
+        node.keepaliveTick();
+      },
+    };
     // Methods, not arrows, and none reads `this` (a model may destructure
     // `io`): tsx compiles with esbuild's keepNames, which wraps each arrow of
     // an object literal in a `__name()` call every time the literal is made,
@@ -498,10 +501,10 @@ export class SimNode {
   answerInLibrary(request: IncomingRequest): boolean {
     const answer = this.libraryAnswers?.get(request.type);
     if (answer === undefined) return false;
-    const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
-    if (snapshot?.status !== 'active') return false;
+    const running = this.runningActor();
+    if (running === undefined) return false;
     try {
-      const reply = answer(request, snapshot.context);
+      const reply = answer(request, running.context);
       if (reply !== undefined) this.transport.reply(this, request, reply);
     } catch (error) {
       this.libraryFailed(error);
@@ -516,14 +519,20 @@ export class SimNode {
   /** One period of the library's keepalive: armed again first, as a timer that re-arms itself before its work, then a ping to each peer. */
   private keepaliveTick(): void {
     const keepalive = this.keepalive!;
-    const snapshot = this.actor?.getSnapshot() as { status: string; context: unknown } | undefined;
-    if (snapshot?.status !== 'active') return;
+    const running = this.runningActor();
+    if (running === undefined) return;
     this.armKeepalive(keepalive);
     try {
-      for (const peer of keepalive.peers(snapshot.context)) this.transport.request(this, peer, keepalive.message, keepalive.timeoutMs, ONLY_FAILURES);
+      for (const peer of keepalive.peers(running.context)) this.transport.request(this, peer, keepalive.message, keepalive.timeoutMs, ONLY_FAILURES);
     } catch (error) {
       this.libraryFailed(error);
     }
+  }
+
+  /** The actor's snapshot while it runs; `undefined` once it stopped (on an error: its library stops with it). */
+  private runningActor(): { readonly context: unknown } | undefined {
+    const snapshot = this.actor?.getSnapshot() as { readonly status: string; readonly context: unknown } | undefined;
+    return snapshot?.status === 'active' ? snapshot : undefined;
   }
 
   /**
